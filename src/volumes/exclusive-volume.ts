@@ -1,0 +1,176 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ExclusiveStorageClass } from './exclusive-storage-class';
+import { VolumeDataSource } from './volume-data-source';
+import { invalidProp, pathOf } from '../internal/errors';
+import { validateMetadata } from '../internal/metadata';
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { addPruneProtection } from '../internal/protection';
+import { exactQuantity } from '../internal/quantity';
+import { requireEnumValue } from '../internal/validate';
+
+/**
+ * Properties of an `ExclusiveVolume`.
+ */
+export interface ExclusiveVolumeProps extends kplus.ResourceProps {
+  /**
+   * The storage to request: any positive whole number of KiB, rendered exactly in the largest binary unit
+   * (`Size.mebibytes(500)` → `500Mi`, `Size.gibibytes(20)` → `20Gi`).
+   * A claim restored from a snapshot or cloned must be at least as large as its source.
+   */
+  readonly storage: Size;
+
+  /**
+   * A storage class of this app (checked to be CSI). Give this or `storageClassName`, not both.
+   *
+   * @default - `storageClassName`, or the cluster's default class when neither is given
+   */
+  readonly storageClass?: ExclusiveStorageClass;
+
+  /**
+   * The name of a storage class that exists in the cluster; its provisioner must be a CSI driver, since
+   * ReadWriteOncePod is enforced for CSI volumes only. `""` asks for no class (static binding, e.g. with `volumeName`).
+   * Give this or `storageClass`, not both.
+   *
+   * @default - the cluster's default class (via the DefaultStorageClass admission plugin)
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * Whether the volume is presented as a filesystem or as a raw block device.
+   *
+   * @default kplus.PersistentVolumeMode.FILE_SYSTEM
+   */
+  readonly volumeMode?: kplus.PersistentVolumeMode;
+
+  /**
+   * Populate the new volume from a `VolumeSnapshot` (restore) or from another claim (clone).
+   * This is also the snapshot path of the RWO → RWOP migration.
+   *
+   * @default - an empty volume
+   */
+  readonly dataSource?: VolumeDataSource;
+
+  /**
+   * Bind to this existing PersistentVolume instead of provisioning one: the last step of the official in-place
+   * RWO → RWOP migration (the PV's `accessModes` patched to `ReadWriteOncePod` and its `claimRef.uid` cleared first).
+   * Needs an explicit `storageClass`/`storageClassName` equal to the PV's (`""` when the PV has none), or the
+   * cluster's default class would be filled in and the claim would never bind.
+   *
+   * @see https://kubernetes.io/blog/2021/09/13/read-write-once-pod-access-mode-alpha/#migrating-existing-persistentvolumes
+   * @default - a new volume is provisioned
+   */
+  readonly volumeName?: string;
+
+  /**
+   * Annotate the claim so that Argo CD never prunes it nor deletes it with its Application
+   * (`argocd.argoproj.io/sync-options: Prune=false,Delete=false`), Flux never garbage-collects it
+   * (`kustomize.toolkit.fluxcd.io/prune: disabled`) and `helm uninstall` keeps it (`helm.sh/resource-policy: keep`).
+   * Removing the claim from the manifests then leaves it, and its data, in the cluster until someone deletes it by hand.
+   *
+   * @default true
+   */
+  readonly protectFromPrune?: boolean;
+}
+
+/**
+ * A PersistentVolumeClaim that exactly one pod in the whole cluster can mount: its access modes are always
+ * exactly `[ReadWriteOncePod]`. It is a `kplus.PersistentVolumeClaim`, usable wherever a claim is.
+ *
+ * By default it is protected from GitOps prune and Helm uninstall (see `protectFromPrune`).
+ *
+ * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes
+ */
+export class ExclusiveVolume extends kplus.PersistentVolumeClaim {
+  /** The storage request as rendered in the manifest, e.g. `500Mi`. */
+  public readonly storageQuantity: string;
+
+  /** Where the volume's data comes from, if it is restored or cloned. */
+  public readonly dataSource?: VolumeDataSource;
+
+  /** Whether the prune-protection annotations are set. */
+  public readonly protectedFromPrune: boolean;
+
+  public constructor(scope: Construct, id: string, props: ExclusiveVolumeProps) {
+    const path = pathOf(scope, id);
+    const storageQuantity = validateProps(path, props);
+    super(scope, id, {
+      metadata: props.metadata,
+      accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
+      storage: props.storage,
+      storageClassName: props.storageClass?.name ?? props.storageClassName,
+      volumeMode: props.volumeMode,
+    });
+    this.storageQuantity = storageQuantity;
+    this.dataSource = props.dataSource;
+    this.protectedFromPrune = props.protectFromPrune ?? true;
+
+    if (props.volumeName !== undefined) {
+      this.bind(kplus.PersistentVolume.fromPersistentVolumeName(this, 'BoundVolume', props.volumeName));
+    }
+    this.dataSource?._validate(path, 'ExclusiveVolume', this);
+    if (this.protectedFromPrune) {
+      addPruneProtection(this.metadata, props.metadata?.annotations);
+    }
+  }
+
+  /**
+   * The claim spec. Rendered here rather than by cdk8s-plus, which only renders whole-GiB sizes and has no data source.
+   *
+   * @internal
+   */
+  public _toKube(): kplus.k8s.PersistentVolumeClaimSpec {
+    return {
+      accessModes: this.accessModes?.map(mode => mode.toString()),
+      resources: { requests: { storage: kplus.k8s.Quantity.fromString(this.storageQuantity) } },
+      storageClassName: this.storageClassName,
+      volumeMode: this.volumeMode,
+      volumeName: this.volume?.name,
+      dataSource: this.dataSource
+        ? { apiGroup: this.dataSource.apiGroup, kind: this.dataSource.kind, name: this.dataSource.name }
+        : undefined,
+    };
+  }
+}
+
+/** Eager prop checks; returns the exact storage quantity. */
+function validateProps(path: string, props: ExclusiveVolumeProps): string {
+  const construct = 'ExclusiveVolume';
+  const quantity = props?.storage instanceof Size ? exactQuantity(props.storage) : undefined;
+  if (quantity === undefined) {
+    throw invalidProp(path, construct, 'storage', props?.storage,
+      'accepted: a positive Size that is a whole number of KiB, e.g. Size.mebibytes(500) or Size.gibibytes(20)');
+  }
+  validateMetadata(path, construct, props.metadata, false);
+  if (props.storageClass !== undefined && props.storageClassName !== undefined) {
+    throw invalidProp(path, construct, 'storageClassName', props.storageClassName,
+      `storageClass (${props.storageClass.name}) is given too; accepted: one of storageClass or storageClassName`);
+  }
+  if (props.storageClass !== undefined && !(props.storageClass instanceof ExclusiveStorageClass)) {
+    throw invalidProp(path, construct, 'storageClass', props.storageClass, 'accepted: an ExclusiveStorageClass');
+  }
+  const className = props.storageClassName;
+  if (className !== undefined && className !== '' && (typeof className !== 'string' || !isDns1123Subdomain(className))) {
+    throw invalidProp(path, construct, 'storageClassName', className, `accepted: "" (no class) or ${DNS1123_SUBDOMAIN_RULE}`);
+  }
+  requireEnumValue(path, construct, 'volumeMode', props.volumeMode, kplus.PersistentVolumeMode, 'PersistentVolumeMode');
+  if (props.dataSource !== undefined && !(props.dataSource instanceof VolumeDataSource)) {
+    throw invalidProp(path, construct, 'dataSource', props.dataSource,
+      'accepted: VolumeDataSource.fromSnapshot(), fromSnapshotName(), fromClaim() or fromClaimName()');
+  }
+  if (props.volumeName !== undefined) {
+    if (typeof props.volumeName !== 'string' || !isDns1123Subdomain(props.volumeName)) {
+      throw invalidProp(path, construct, 'volumeName', props.volumeName, `accepted: the name of a PersistentVolume, ${DNS1123_SUBDOMAIN_RULE}`);
+    }
+    if (props.dataSource !== undefined) {
+      throw invalidProp(path, construct, 'volumeName', props.volumeName,
+        'dataSource is given too, but a claim bound to an existing volume is not provisioned, so it cannot be restored or cloned; accepted: one of volumeName or dataSource');
+    }
+    if (props.storageClass === undefined && props.storageClassName === undefined) {
+      throw invalidProp(path, construct, 'storageClassName', undefined,
+        `volumeName "${props.volumeName}" is given, and without a class the cluster's default class is filled in and the claim never binds to that volume; accepted: the PersistentVolume's storage class name, or "" if it has none`);
+    }
+  }
+  return quantity;
+}
