@@ -47,6 +47,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   publishToNuget: { dotNetNamespace: 'Cdk8sRwop', packageId: 'Cdk8sRwop' },
   publishToGo: { moduleName: 'github.com/cdk8s-rwop/cdk8s-rwop-go' },
 
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'], ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'src/imports/', '**/dist/'] },
+
   gitignore: ['.tmp/', 'examples/*/dist/', 'examples/*/cdk8s.out/', '.ci/work/'],
   npmIgnoreOptions: { ignorePatterns: ['examples/', '.ci/', 'scripts/'] },
 });
