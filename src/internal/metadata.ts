@@ -30,9 +30,12 @@ export function validateMetadata(path: string, construct: string, metadata: ApiO
       throw invalidProp(path, construct, `metadata.labels["${key}"]`, value, `accepted: ${LABEL_VALUE_RULE}`);
     }
   }
-  for (const key of Object.keys(metadata.annotations ?? {})) {
+  for (const [key, value] of Object.entries(metadata.annotations ?? {})) {
     if (!isQualifiedName(key)) {
       throw invalidProp(path, construct, 'metadata.annotations', key, `accepted annotation keys: ${QUALIFIED_NAME_RULE}`);
+    }
+    if (typeof value !== 'string') {
+      throw invalidProp(path, construct, `metadata.annotations["${key}"]`, value, 'accepted: a string (quote numbers and booleans)');
     }
   }
 }

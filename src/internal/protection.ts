@@ -1,4 +1,5 @@
 import { ApiObjectMetadataDefinition } from 'cdk8s';
+import { invalidProp } from './errors';
 
 /**
  * The annotations that keep an object, and so its data, alive when it leaves the desired state:
@@ -14,8 +15,8 @@ const PRUNE_PROTECTION: ReadonlyArray<[key: string, value: string]> = [
 const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 
 /**
- * Adds the prune-protection annotations. A user's own Argo CD sync options are kept and ours appended;
- * a user's own value for the other keys wins.
+ * Adds the prune-protection annotations; a user's own Argo CD sync options are kept and ours appended.
+ * Call `requireNoPruneConflict` first.
  */
 export function addPruneProtection(metadata: ApiObjectMetadataDefinition, userAnnotations: { [key: string]: string } | undefined): void {
   for (const [key, value] of PRUNE_PROTECTION) {
@@ -28,10 +29,36 @@ export function addPruneProtection(metadata: ApiObjectMetadataDefinition, userAn
   }
 }
 
+/**
+ * Refuses user annotations that would switch the protection off while `protectFromPrune` asks for it
+ * (e.g. `Prune=true` in Argo CD's sync options, Flux `prune: enabled`, another Helm resource policy).
+ */
+export function requireNoPruneConflict(path: string, construct: string, userAnnotations: { [key: string]: string } | undefined): void {
+  for (const [key, value] of PRUNE_PROTECTION) {
+    const given = userAnnotations?.[key];
+    if (given === undefined) continue;
+    const conflict = key === ARGO_SYNC_OPTIONS
+      ? syncOptionList(value).find(required => syncOptionList(given).some(o => optionName(o) === optionName(required) && o !== required))
+      : (given !== value ? `${key}: ${given}` : undefined);
+    if (conflict !== undefined) {
+      throw invalidProp(path, construct, `metadata.annotations["${key}"]`, given,
+        `it turns off the prune protection (${conflict}) that protectFromPrune (default true) adds; accepted: set protectFromPrune: false to opt out, or drop the conflicting value`);
+    }
+  }
+}
+
+function syncOptionList(options: string): string[] {
+  return options.split(',').map(o => o.trim()).filter(o => o.length > 0);
+}
+
+function optionName(option: string): string {
+  return option.split('=')[0];
+}
+
 /** Argo CD sync options are a comma-separated list of `Name=value`; an option the user set keeps the user's value. */
 function mergeSyncOptions(given: string, required: string): string {
-  const options = given.split(',').map(o => o.trim()).filter(o => o.length > 0);
-  const names = new Set(options.map(o => o.split('=')[0]));
-  const missing = required.split(',').filter(o => !names.has(o.split('=')[0]));
+  const options = syncOptionList(given);
+  const names = new Set(options.map(optionName));
+  const missing = syncOptionList(required).filter(o => !names.has(optionName(o)));
   return [...options, ...missing].join(',');
 }

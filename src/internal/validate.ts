@@ -22,6 +22,9 @@ export function requireCsiDriver(path: string, construct: string, prop: string, 
 
 /** Driver parameters: string keys and values, as the API takes them. */
 export function requireStringMap(path: string, construct: string, prop: string, value: { [key: string]: string } | undefined): void {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw invalidProp(path, construct, prop, value, 'accepted: a map of string keys to string values');
+  }
   for (const [key, entry] of Object.entries(value ?? {})) {
     if (key.length === 0 || typeof entry !== 'string') {
       throw invalidProp(path, construct, prop, { [key]: entry }, 'accepted: non-empty keys with string values');

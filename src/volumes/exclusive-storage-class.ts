@@ -158,6 +158,9 @@ function validateProps(path: string, props: ExclusiveStorageClassProps): void {
   requireEnumValue(path, construct, 'reclaimPolicy', props.reclaimPolicy, kplus.PersistentVolumeReclaimPolicy, 'PersistentVolumeReclaimPolicy');
   requireEnumValue(path, construct, 'volumeBindingMode', props.volumeBindingMode, VolumeBindingMode, 'VolumeBindingMode');
   requireStringMap(path, construct, 'parameters', props.parameters);
+  if (props.mountOptions !== undefined && !Array.isArray(props.mountOptions)) {
+    throw invalidProp(path, construct, 'mountOptions', props.mountOptions, 'accepted: a list of mount options, e.g. ["noatime"]');
+  }
   for (const option of props.mountOptions ?? []) {
     if (typeof option !== 'string' || option.trim().length === 0) {
       throw invalidProp(path, construct, 'mountOptions', option, 'accepted: non-empty mount option strings, e.g. "noatime"');
@@ -166,14 +169,22 @@ function validateProps(path: string, props: ExclusiveStorageClassProps): void {
   if (props.zoneTopologyKey !== undefined && !isQualifiedName(props.zoneTopologyKey)) {
     throw invalidProp(path, construct, 'zoneTopologyKey', props.zoneTopologyKey, `accepted: a node label key (${QUALIFIED_NAME_RULE})`);
   }
+  if (props.zoneTopologyKey !== undefined && props.allowedZones === undefined) {
+    throw invalidProp(path, construct, 'zoneTopologyKey', props.zoneTopologyKey, 'it only applies to allowedZones; accepted: allowedZones given too, or no zoneTopologyKey');
+  }
   if (props.allowedZones !== undefined) {
-    if (props.allowedZones.length === 0) {
+    if (!Array.isArray(props.allowedZones) || props.allowedZones.length === 0) {
       throw invalidProp(path, construct, 'allowedZones', props.allowedZones, 'accepted: at least one zone, or leave it unset for any zone');
     }
     for (const zone of props.allowedZones) {
       if (typeof zone !== 'string' || zone.length === 0 || !isLabelValue(zone)) {
         throw invalidProp(path, construct, 'allowedZones', zone, `accepted: zone names that are label values (${LABEL_VALUE_RULE})`);
       }
+    }
+    // The API server refuses a topology requirement that lists a value twice.
+    const duplicate = props.allowedZones.find((zone, i) => props.allowedZones!.indexOf(zone) !== i);
+    if (duplicate !== undefined) {
+      throw invalidProp(path, construct, 'allowedZones', props.allowedZones, `"${duplicate}" is listed twice; accepted: each zone once`);
     }
   }
 }

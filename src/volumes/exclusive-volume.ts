@@ -6,7 +6,7 @@ import { VolumeDataSource } from './volume-data-source';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
-import { addPruneProtection } from '../internal/protection';
+import { addPruneProtection, requireNoPruneConflict } from '../internal/protection';
 import { exactQuantity } from '../internal/quantity';
 import { requireEnumValue } from '../internal/validate';
 
@@ -140,15 +140,18 @@ function validateProps(path: string, props: ExclusiveVolumeProps): string {
   const quantity = props?.storage instanceof Size ? exactQuantity(props.storage) : undefined;
   if (quantity === undefined) {
     throw invalidProp(path, construct, 'storage', props?.storage,
-      'accepted: a positive Size that is a whole number of KiB, e.g. Size.mebibytes(500) or Size.gibibytes(20)');
+      'accepted: a positive Size that is a whole number of KiB, at most 2^53-1 KiB (8 EiB), e.g. Size.mebibytes(500) or Size.gibibytes(20)');
   }
   validateMetadata(path, construct, props.metadata, false);
-  if (props.storageClass !== undefined && props.storageClassName !== undefined) {
-    throw invalidProp(path, construct, 'storageClassName', props.storageClassName,
-      `storageClass (${props.storageClass.name}) is given too; accepted: one of storageClass or storageClassName`);
+  if (props.protectFromPrune ?? true) {
+    requireNoPruneConflict(path, construct, props.metadata?.annotations);
   }
   if (props.storageClass !== undefined && !(props.storageClass instanceof ExclusiveStorageClass)) {
     throw invalidProp(path, construct, 'storageClass', props.storageClass, 'accepted: an ExclusiveStorageClass');
+  }
+  if (props.storageClass !== undefined && props.storageClassName !== undefined) {
+    throw invalidProp(path, construct, 'storageClassName', props.storageClassName,
+      `storageClass (${props.storageClass.name}) is given too; accepted: one of storageClass or storageClassName`);
   }
   const className = props.storageClassName;
   if (className !== undefined && className !== '' && (typeof className !== 'string' || !isDns1123Subdomain(className))) {

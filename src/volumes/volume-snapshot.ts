@@ -6,7 +6,7 @@ import * as snapshot from '../imports/snapshot.storage.k8s.io';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
-import { addPruneProtection } from '../internal/protection';
+import { addPruneProtection, requireNoPruneConflict } from '../internal/protection';
 
 /**
  * What a `VolumeSnapshot` is cut from: exactly one claim or one pre-provisioned snapshot content.
@@ -160,6 +160,9 @@ function validateProps(path: string, props: VolumeSnapshotProps): void {
       'accepted: VolumeSnapshotSource.fromClaim(), fromClaimName() or fromSnapshotContentName()');
   }
   validateMetadata(path, construct, props.metadata, false);
+  if (props.protectFromPrune ?? true) {
+    requireNoPruneConflict(path, construct, props.metadata?.annotations);
+  }
   // The CRD refuses an empty class name: absent means "the driver's default".
   const className = props.snapshotClass?.name;
   if (props.snapshotClass !== undefined && (typeof className !== 'string' || !isDns1123Subdomain(className))) {
