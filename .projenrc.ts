@@ -53,6 +53,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmIgnoreOptions: { ignorePatterns: ['examples/', '.ci/', 'scripts/'] },
 });
 
+// unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) names platform bindings that the npm registry our
+// machines use does not serve, so `npm ci` rejects the lock file; 1.12.2 has every binding it names.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // Go and .NET toolchains are not on our machines: `package` builds the npm tarball everywhere;
 // `package-all` (all five languages) stays available for a release machine that has them.
 const packageTask = project.tasks.tryFind('package')!;
