@@ -1,0 +1,69 @@
+// runRules: index the input once, run the chosen rules over it, mark suppressed findings, sort.
+import { RULES } from './all';
+import { ManifestIndex } from './manifest-index';
+import { refKey } from './support';
+import { suppressionOf } from './suppression';
+import { suppressionWithoutReason } from './suppression-without-reason';
+import type { Finding, Manifest, Rule, Severity } from './types';
+
+export interface RunOptions {
+  /** Run only these rule ids. */
+  readonly only?: readonly string[];
+  /** Do not run these rule ids. */
+  readonly skip?: readonly string[];
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * Every finding of the chosen rules over `manifests`, sorted by severity, rule id, main object and message.
+ * A finding some involved object suppresses (with a reason) is returned with `suppressed`, never dropped.
+ * Throws on an unknown rule id in `only` or `skip` (a usage error for the faces).
+ */
+export function runRules(manifests: readonly Manifest[], options: RunOptions = {}): Finding[] {
+  const rules = selectRules(options);
+  const index = new ManifestIndex(manifests);
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    for (const found of rule.check(index)) findings.push(applySuppression(index, found));
+  }
+  return findings.sort(compareFindings);
+}
+
+/** The rules `options` choose, in registry order. */
+export function selectRules(options: RunOptions = {}): Rule[] {
+  const known = new Set(RULES.map((rule) => rule.id));
+  for (const [option, ids] of [['only', options.only], ['skip', options.skip]] as const) {
+    const unknown = (ids ?? []).filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new Error(`unknown rule id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => JSON.stringify(id)).join(', ')} in "${option}"; `
+        + `rule ids: ${[...known].join(', ')}`);
+    }
+  }
+  const only = options.only && new Set(options.only);
+  const skip = new Set(options.skip ?? []);
+  return RULES.filter((rule) => (!only || only.has(rule.id)) && !skip.has(rule.id));
+}
+
+function applySuppression(index: ManifestIndex, found: Finding): Finding {
+  if (found.ruleId === suppressionWithoutReason.id) return found;
+  for (const ref of found.objects) {
+    const entry = index.objectOf(ref);
+    const suppression = entry && suppressionOf(entry.object);
+    if (suppression?.reason !== undefined && suppression.ruleIds.includes(found.ruleId)) {
+      return { ...found, suppressed: { reason: suppression.reason } };
+    }
+  }
+  return found;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]
+    || compare(a.ruleId, b.ruleId)
+    || compare(a.objects[0] ? refKey(a.objects[0]) : '', b.objects[0] ? refKey(b.objects[0]) : '')
+    || compare(a.message, b.message);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,46 @@
+// Label selector matching (metav1.LabelSelector), as the API server evaluates it.
+import { asArray, asObject, asString, isObject } from './support';
+
+/**
+ * True when `labels` satisfy `selector`. An empty selector `{}` matches everything; a missing (null) selector matches
+ * nothing, as for a policy/v1 PodDisruptionBudget. An unknown operator matches nothing (the API server rejects it).
+ */
+export function matchesSelector(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (!isObject(selector)) return false;
+  for (const [key, value] of Object.entries(asObject(selector.matchLabels))) {
+    if (labels[key] !== value) return false;
+  }
+  for (const raw of asArray(selector.matchExpressions)) {
+    const expression = asObject(raw);
+    const key = asString(expression.key);
+    if (key === undefined) return false;
+    const values = asArray(expression.values);
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    switch (expression.operator) {
+      case 'In':
+        if (!has || !values.includes(labels[key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** A pod template's labels, keeping only string values. */
+export function labelsOf(metadata: unknown): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(asObject(asObject(metadata).labels))) {
+    if (typeof value === 'string') labels[key] = value;
+  }
+  return labels;
+}

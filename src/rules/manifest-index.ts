@@ -1,0 +1,376 @@
+// The one pass over the input that every rule reads from. Built once per run; each lookup a rule needs is a map,
+// so that a rule can stay linear in the number of objects (no rule loops over all objects inside such a loop).
+import { labelsOf, matchesSelector } from './label-selector';
+import { asArray, asNumber, asObject, asString, isObject, isRwop } from './support';
+import type { KubeObject, Manifest, ObjectRef, SourceLocation } from './types';
+
+/** An input object, with the names the rules match on already read. */
+export interface IndexedObject {
+  readonly object: KubeObject;
+  readonly source?: SourceLocation;
+  readonly ref: ObjectRef;
+  readonly kind: string;
+  readonly name: string;
+  /** `metadata.namespace`, "default" when absent, "" for a cluster-scoped kind. */
+  readonly namespace: string;
+}
+
+/** The pod template of a workload (or the spec of a bare Pod). */
+export interface PodTemplate {
+  readonly workload: IndexedObject;
+  /**
+   * Which workload these pods belong to, for counting distinct workloads: the object itself, or its controller
+   * (`ownerReferences[].controller`) when the controller is not in the input (a `kubectl get pods -o json` dump).
+   */
+  readonly workloadKey: string;
+  /** The kind of that workload: the controller's kind for a Pod of a Job that is not in the input, and so on. */
+  readonly workloadKind: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly spec: KubeObject;
+  /**
+   * Pods it runs at once: `replicas` (default 1) for a Deployment, StatefulSet, ReplicaSet or ReplicationController,
+   * `parallelism` (default 1) for a Job or CronJob, 1 for a Pod; undefined for a DaemonSet (one per node).
+   */
+  readonly replicas: number | undefined;
+  /** The distinct claims of its `persistentVolumeClaim` volumes. */
+  readonly claimNames: readonly string[];
+}
+
+/** One claim name in one namespace, the claim object when the input has it, and every pod template mounting it. */
+export interface ClaimUse {
+  readonly namespace: string;
+  readonly claimName: string;
+  readonly claim?: IndexedObject;
+  readonly templates: readonly PodTemplate[];
+}
+
+export const WORKLOAD_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod'];
+
+/** Kinds without a namespace; any other kind (CRDs included) is taken as namespaced. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'VolumeSnapshotClass', 'VolumeSnapshotContent',
+  'CSIDriver', 'CSINode', 'VolumeAttachment', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'RuntimeClass', 'IngressClass', 'PodSecurityPolicy', 'FlowSchema', 'PriorityLevelConfiguration', 'CertificateSigningRequest',
+]);
+
+/** API groups whose Deployment, Job, ... are the built-in workloads (a CRD may reuse a kind name in its own group). */
+const WORKLOAD_GROUPS = new Set(['', 'apps', 'extensions', 'batch']);
+
+const DEFAULT_STORAGE_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
+
+export class ManifestIndex {
+  /** Every object, `kind: List` items in place of their List, in input order. */
+  readonly objects: readonly IndexedObject[];
+  /** One per workload object, except those whose controller is also in the input (the controller's template stands for them). */
+  readonly podTemplates: readonly PodTemplate[];
+  /** Every claim name mounted by a pod template, keyed `namespace/name`. */
+  readonly claimUses: ReadonlyMap<string, ClaimUse>;
+
+  private readonly byKind = new Map<string, IndexedObject[]>();
+  private readonly byKey = new Map<string, IndexedObject>();
+  private readonly byRef = new Map<ObjectRef, IndexedObject>();
+  private readonly claims = new Map<string, IndexedObject>();
+  private readonly storageClasses = new Map<string, IndexedObject>();
+  private readonly priorityClasses = new Map<string, IndexedObject>();
+  private readonly hpasByTarget = new Map<string, IndexedObject[]>();
+  private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
+  private readonly templatesByLabel = new Map<string, PodTemplate[]>();
+  private readonly templatesByLabelKey = new Map<string, PodTemplate[]>();
+  private defaultStorageClassEntry?: IndexedObject;
+  private globalDefaultPriorityClassEntry?: IndexedObject;
+
+  constructor(manifests: readonly Manifest[]) {
+    const objects: IndexedObject[] = [];
+    for (const manifest of flattenLists(manifests)) {
+      const entry = indexedObject(manifest);
+      objects.push(entry);
+      this.byRef.set(entry.ref, entry);
+      push(this.byKind, entry.kind, entry);
+      const key = objectKey(entry.kind, entry.namespace, entry.name);
+      if (!this.byKey.has(key)) this.byKey.set(key, entry);
+      this.indexByKind(entry);
+    }
+    this.objects = objects;
+
+    const templates: PodTemplate[] = [];
+    const claimUses = new Map<string, { namespace: string; claimName: string; claim?: IndexedObject; templates: PodTemplate[] }>();
+    for (const entry of objects) {
+      const template = this.podTemplateOf(entry);
+      if (!template) continue;
+      templates.push(template);
+      push(this.templatesByNamespace, template.namespace, template);
+      for (const [label, value] of Object.entries(template.labels)) {
+        push(this.templatesByLabel, `${template.namespace}\u0000${label}=${value}`, template);
+        push(this.templatesByLabelKey, `${template.namespace}\u0000${label}`, template);
+      }
+      for (const claimName of template.claimNames) {
+        const key = `${template.namespace}/${claimName}`;
+        let use = claimUses.get(key);
+        if (!use) {
+          use = { namespace: template.namespace, claimName, claim: this.claim(template.namespace, claimName), templates: [] };
+          claimUses.set(key, use);
+        }
+        use.templates.push(template);
+      }
+    }
+    this.podTemplates = templates;
+    this.claimUses = claimUses;
+  }
+
+  ofKind(kind: string): readonly IndexedObject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** The indexed object a rule's `ObjectRef` came from. */
+  objectOf(ref: ObjectRef): IndexedObject | undefined {
+    return this.byRef.get(ref);
+  }
+
+  /** The PersistentVolumeClaim `namespace/name`, when the input has it. */
+  claim(namespace: string, name: string): IndexedObject | undefined {
+    return this.claims.get(`${namespace}/${name}`);
+  }
+
+  /** True when the input has the claim `namespace/name` and it asks for ReadWriteOncePod. */
+  isRwopClaim(namespace: string, name: string): boolean {
+    const claim = this.claim(namespace, name);
+    return claim !== undefined && isRwop(claim.object);
+  }
+
+  /** The uses of claims that the input has and that ask for ReadWriteOncePod. */
+  rwopClaimUses(): ClaimUse[] {
+    return [...this.claimUses.values()].filter((use) => use.claim !== undefined && isRwop(use.claim.object));
+  }
+
+  /** The claims (in the input) asking for ReadWriteOncePod that this template mounts. */
+  rwopClaimsOf(template: PodTemplate): IndexedObject[] {
+    return this.claimsOf(template).filter((claim) => isRwop(claim.object));
+  }
+
+  /** The claims (in the input) that this template mounts. */
+  claimsOf(template: PodTemplate): IndexedObject[] {
+    const claims: IndexedObject[] = [];
+    for (const name of template.claimNames) {
+      const claim = this.claim(template.namespace, name);
+      if (claim) claims.push(claim);
+    }
+    return claims;
+  }
+
+  storageClass(name: string): IndexedObject | undefined {
+    return this.storageClasses.get(name);
+  }
+
+  /** The StorageClass annotated as the cluster default, when the input has one. */
+  defaultStorageClass(): IndexedObject | undefined {
+    return this.defaultStorageClassEntry;
+  }
+
+  priorityClass(name: string): IndexedObject | undefined {
+    return this.priorityClasses.get(name);
+  }
+
+  /** The PriorityClass with `globalDefault: true`, when the input has one. */
+  globalDefaultPriorityClass(): IndexedObject | undefined {
+    return this.globalDefaultPriorityClassEntry;
+  }
+
+  /** HorizontalPodAutoscalers (any version) whose `scaleTargetRef` names this workload. */
+  hpasTargeting(workload: IndexedObject): readonly IndexedObject[] {
+    return this.hpasByTarget.get(objectKey(workload.kind, workload.namespace, workload.name)) ?? [];
+  }
+
+  podTemplatesInNamespace(namespace: string): readonly PodTemplate[] {
+    return this.templatesByNamespace.get(namespace) ?? [];
+  }
+
+  /**
+   * The pod templates in `namespace` that `selector` selects. Only the templates sharing the selector's most selective
+   * label (or label key) are tested, so that many selectors over many templates do not cost their product.
+   */
+  podTemplatesSelectedBy(namespace: string, selector: unknown): PodTemplate[] {
+    if (!isObject(selector)) return [];
+    let candidates = this.podTemplatesInNamespace(namespace);
+    const narrow = (bucket: readonly PodTemplate[]) => {
+      if (bucket.length < candidates.length) candidates = bucket;
+    };
+    for (const [label, value] of Object.entries(asObject(selector.matchLabels))) {
+      narrow(this.templatesByLabel.get(`${namespace}\u0000${label}=${String(value)}`) ?? []);
+    }
+    for (const raw of asArray(selector.matchExpressions)) {
+      const expression = asObject(raw);
+      const key = asString(expression.key);
+      if (key === undefined) continue;
+      if (expression.operator === 'Exists') narrow(this.templatesByLabelKey.get(`${namespace}\u0000${key}`) ?? []);
+      if (expression.operator === 'In') {
+        narrow(asArray(expression.values).flatMap((value) => this.templatesByLabel.get(`${namespace}\u0000${key}=${String(value)}`) ?? []));
+      }
+    }
+    return candidates.filter((template) => matchesSelector(selector, template.labels));
+  }
+
+  private indexByKind(entry: IndexedObject): void {
+    const object = entry.object;
+    switch (entry.kind) {
+      case 'PersistentVolumeClaim':
+        setOnce(this.claims, `${entry.namespace}/${entry.name}`, entry);
+        break;
+      case 'StorageClass':
+        setOnce(this.storageClasses, entry.name, entry);
+        if (DEFAULT_STORAGE_CLASS_ANNOTATIONS.some((key) => asObject(asObject(object.metadata).annotations)[key] === 'true')) {
+          this.defaultStorageClassEntry ??= entry;
+        }
+        break;
+      case 'PriorityClass':
+        setOnce(this.priorityClasses, entry.name, entry);
+        if (object.globalDefault === true) this.globalDefaultPriorityClassEntry ??= entry;
+        break;
+      case 'HorizontalPodAutoscaler': {
+        const target = asObject(asObject(object.spec).scaleTargetRef);
+        const kind = asString(target.kind);
+        const name = asString(target.name);
+        if (kind && name) push(this.hpasByTarget, objectKey(kind, entry.namespace, name), entry);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private podTemplateOf(entry: IndexedObject): PodTemplate | undefined {
+    const object = entry.object;
+    if (!WORKLOAD_KINDS.includes(entry.kind) || !WORKLOAD_GROUPS.has(groupOf(entry.ref.apiVersion))) return undefined;
+    const controller = controllerOf(object);
+    const controllerKey = controller && objectKey(controller.kind, entry.namespace, controller.name);
+    // A ReplicaSet of a Deployment, a Pod of a ReplicaSet or Job, ... in a cluster dump: its controller's template stands for it.
+    if (controller && WORKLOAD_KINDS.includes(controller.kind) && this.byKey.has(controllerKey!)) return undefined;
+
+    const spec = asObject(object.spec);
+    let template: KubeObject;
+    let replicas: number | undefined;
+    switch (entry.kind) {
+      case 'Pod':
+        template = object;
+        replicas = 1;
+        break;
+      case 'DaemonSet':
+        template = asObject(spec.template);
+        replicas = undefined;
+        break;
+      case 'Job':
+        template = asObject(spec.template);
+        replicas = asNumber(spec.parallelism) ?? 1;
+        break;
+      case 'CronJob': {
+        const jobSpec = asObject(asObject(spec.jobTemplate).spec);
+        template = asObject(jobSpec.template);
+        replicas = asNumber(jobSpec.parallelism) ?? 1;
+        break;
+      }
+      default:
+        template = asObject(spec.template);
+        replicas = asNumber(spec.replicas) ?? 1;
+        break;
+    }
+    const podSpec = asObject(template.spec);
+    const claimNames = new Set<string>();
+    for (const volume of asArray(podSpec.volumes)) {
+      const claimName = asString(asObject(asObject(volume).persistentVolumeClaim).claimName);
+      if (claimName) claimNames.add(claimName);
+    }
+    return {
+      workload: entry,
+      workloadKey: controllerKey ?? objectKey(entry.kind, entry.namespace, entry.name),
+      workloadKind: controller?.kind ?? entry.kind,
+      namespace: entry.namespace,
+      labels: labelsOf(template.metadata),
+      spec: podSpec,
+      replicas,
+      claimNames: [...claimNames],
+    };
+  }
+}
+
+/** One template per distinct workload (see `PodTemplate.workloadKey`), in input order. */
+export function distinctWorkloads(templates: readonly PodTemplate[]): PodTemplate[] {
+  const seen = new Map<string, PodTemplate>();
+  for (const template of templates) {
+    if (!seen.has(template.workloadKey)) seen.set(template.workloadKey, template);
+  }
+  return [...seen.values()];
+}
+
+/** The containers of a pod spec that run for the pod's life or before it: containers, initContainers, ephemeralContainers. */
+export function allContainers(spec: KubeObject): KubeObject[] {
+  return [...asArray(spec.initContainers), ...asArray(spec.containers), ...asArray(spec.ephemeralContainers)].filter(isObject);
+}
+
+function objectKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+function groupOf(apiVersion: string | undefined): string {
+  if (apiVersion === undefined) return '';
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+function controllerOf(object: KubeObject): { kind: string; name: string } | undefined {
+  for (const raw of asArray(asObject(object.metadata).ownerReferences)) {
+    const owner = asObject(raw);
+    const kind = asString(owner.kind);
+    const name = asString(owner.name);
+    if (owner.controller === true && kind && name) return { kind, name };
+  }
+  return undefined;
+}
+
+/** The input with every `kind: List` (or `XxxList` with `items`) replaced by its items, at any depth, in order. */
+function flattenLists(manifests: readonly Manifest[]): Manifest[] {
+  const result: Manifest[] = [];
+  const stack: Manifest[] = [...manifests].reverse();
+  while (stack.length > 0) {
+    const manifest = stack.pop()!;
+    const object = manifest.object;
+    if (!isObject(object)) continue;
+    const kind = asString(object.kind);
+    if (kind !== undefined && kind.endsWith('List') && Array.isArray(object.items)) {
+      for (let i = object.items.length - 1; i >= 0; i--) {
+        stack.push({ object: object.items[i], source: manifest.source });
+      }
+      continue;
+    }
+    result.push(manifest);
+  }
+  return result;
+}
+
+function indexedObject(manifest: Manifest): IndexedObject {
+  const object = manifest.object;
+  const metadata = asObject(object.metadata);
+  const kind = asString(object.kind) ?? '<no kind>';
+  const generateName = asString(metadata.generateName);
+  const name = asString(metadata.name) ?? (generateName ? `${generateName}*` : '<no name>');
+  const clusterScoped = CLUSTER_SCOPED.has(kind);
+  const namespace = clusterScoped ? '' : asString(metadata.namespace) || 'default';
+  const ref: ObjectRef = {
+    apiVersion: asString(object.apiVersion),
+    kind,
+    name,
+    ...(clusterScoped ? {} : { namespace }),
+    ...(manifest.source ? { source: manifest.source } : {}),
+  };
+  return { object, source: manifest.source, ref, kind, name, namespace };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function setOnce<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (!map.has(key)) map.set(key, value);
+}

@@ -1,0 +1,23 @@
+import { pdbSelections } from './pdb';
+import { describeRef, finding, isObject } from './support';
+import type { Finding, Rule } from './types';
+
+/** Issue #5, rule 8 (second half). */
+export const pdbSelectsNothing: Rule = {
+  id: 'pdb-selects-nothing',
+  severity: 'warning',
+  summary: 'A PodDisruptionBudget selects no pod template of the input (checked only in namespaces where the input has workloads).',
+  remediation: 'Make spec.selector match the labels of the workload\'s pod template (spec.template.metadata.labels).',
+  check(index) {
+    const findings: Finding[] = [];
+    for (const { pdb, spec, templates } of pdbSelections(index)) {
+      // On a partial input (the PDB without its workloads) there is nothing to compare with.
+      if (templates.length > 0 || index.podTemplatesInNamespace(pdb.namespace).length === 0) continue;
+      const why = isObject(spec.selector)
+        ? `its selector ${JSON.stringify(spec.selector)} matches no pod template in namespace ${pdb.namespace}`
+        : 'it has no selector, and a missing selector selects no pod';
+      findings.push(finding(pdbSelectsNothing, `${describeRef(pdb.ref)} protects nothing: ${why}, so the workload it was meant for has no disruption budget`, [pdb.ref]));
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,71 @@
+// Small helpers shared by the rules: reading untrusted JSON, naming objects, access modes, int-or-percent values.
+import type { Finding, KubeObject, ObjectRef, Rule, Severity } from './types';
+
+export const RWOP = 'ReadWriteOncePod';
+export const RWO = 'ReadWriteOnce';
+
+/** The stable substring of every scheduler and kubelet message about a held RWOP claim (DESIGN.md §4). */
+export const RWOP_PENDING = 'stays Pending with a FailedScheduling event ("... ReadWriteOncePod access mode ...")';
+
+export function isObject(value: unknown): value is KubeObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asObject(value: unknown): KubeObject {
+  return isObject(value) ? value : {};
+}
+
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** `Kind namespace/name`, or `Kind name` for a cluster-scoped object. */
+export function describeRef(ref: ObjectRef): string {
+  return ref.namespace === undefined ? `${ref.kind} ${ref.name}` : `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+
+export function describeRefs(refs: readonly ObjectRef[]): string {
+  return refs.map(describeRef).join(', ');
+}
+
+/** A stable sort key for an object. */
+export function refKey(ref: ObjectRef): string {
+  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/** A finding of `rule`, at the rule's severity unless one is given. */
+export function finding(rule: Rule, message: string, objects: readonly ObjectRef[], severity?: Severity): Finding {
+  const unique = [...new Set(objects)];
+  return { ruleId: rule.id, severity: severity ?? rule.severity, message, objects: unique };
+}
+
+/** The access modes of a claim, a PV or a claim template (`spec.accessModes`), ignoring non-strings. */
+export function accessModesOf(object: KubeObject): string[] {
+  return asArray(asObject(object.spec).accessModes).filter((mode): mode is string => typeof mode === 'string');
+}
+
+export function isRwop(object: KubeObject): boolean {
+  return accessModesOf(object).includes(RWOP);
+}
+
+/**
+ * The absolute value of an int-or-string field (`maxSurge`, `minAvailable`, ...) for `total` pods, rounded up as the
+ * Deployment and disruption controllers do (`intstr.GetScaledValueFromIntOrPercent(..., roundUp=true)`).
+ * Undefined when the value is neither an integer nor a percentage.
+ */
+export function scaledIntOrPercent(value: unknown, total: number): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string') {
+    const match = /^(\d+)%$/.exec(value);
+    if (match) return Math.ceil((Number(match[1]) * total) / 100);
+  }
+  return undefined;
+}

@@ -1,0 +1,54 @@
+// The rules engine's vocabulary. Pure data types: no cdk8s, no constructs (DESIGN.md §3).
+import type { ManifestIndex } from './manifest-index';
+
+/** How bad a finding is. `error` breaks something for sure; `warning` very likely; `info` is an explained choice. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Where an object came from, when the face that read it knows (a file and line, or a construct path). */
+export interface SourceLocation {
+  readonly file?: string;
+  /** 1-based line of the object's first line in `file`. */
+  readonly line?: number;
+  readonly constructPath?: string;
+}
+
+/** A Kubernetes object as parsed from YAML or JSON: nothing in it is trusted to have the right type. */
+export type KubeObject = Record<string, any>;
+
+/** One input object and where it came from. Every face hands the engine a list of these. */
+export interface Manifest {
+  readonly object: KubeObject;
+  readonly source?: SourceLocation;
+}
+
+/** An object a finding is about. */
+export interface ObjectRef {
+  readonly apiVersion?: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Absent for cluster-scoped kinds; "default" for a namespaced object that names none. */
+  readonly namespace?: string;
+  readonly source?: SourceLocation;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  /** Usually the rule's severity; a rule may lower it for an explained case (e.g. `pdb-blocks-drains` with a reason). */
+  readonly severity: Severity;
+  readonly message: string;
+  /** Every object involved, the main one first, so that a cross-object finding names all of them. */
+  readonly objects: readonly ObjectRef[];
+  /** Set when one of the objects suppresses this rule with `rwop.dev/suppress` and gives a reason. */
+  readonly suppressed?: { readonly reason: string };
+}
+
+export interface Rule {
+  /** kebab-case; the file `src/rules/<id>.ts` holds the rule. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line: what the rule finds. */
+  readonly summary: string;
+  /** One or two sentences: how to fix it. */
+  readonly remediation: string;
+  check(index: ManifestIndex): Finding[];
+}
