@@ -18,12 +18,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.68.12',
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // The `rwop` CLI reads YAML at run time; a jsii package must bundle a runtime dependency that is not jsii.
+  deps: ['yaml@^2.6.0'],
+  bundledDeps: ['yaml'],
+  bin: { rwop: 'lib/cli/bin.js' },
 
   devDeps: [
     'cdk8s-cli@2.207.60',
     'kubernetes-models@4.5.1',
     'ajv@^8.17.1',
-    'yaml@^2.6.0',
     'fast-check@^3.23.0',
     '@kubernetes/client-node@2.0.1',
     'ajv-formats@^3.0.1',
@@ -79,5 +82,20 @@ const examples = project.addTask('examples', {
   env: { CDK8S_CHECK_UPGRADE: 'false' },
 });
 examples.exec('node scripts/synth-examples.js');
+
+// Benchmarks print ratios against a baseline measured in the same process (never timed tests): `bench:audit`
+// (issue 5: rules engine vs parsing, CLI cold start) and `bench:synth` (issue 3: our constructs vs cdk8s-plus by hand).
+const bench = project.addTask('bench', { description: 'Run every benchmark against the compiled lib/' });
+bench.spawn(project.tasks.tryFind('compile')!);
+const benchAudit = project.addTask('bench:audit', {
+  description: 'rwop audit on 1k/10k/100k generated objects: objects/s, ratio to parsing alone, growth per 10x, CLI cold start',
+});
+benchAudit.exec('node --expose-gc scripts/bench-audit.js');
+const benchSynth = project.addTask('bench:synth', {
+  description: 'Synthesize N=10/100/1000 PostgreSQL single-writer stacks with our constructs vs hand-written cdk8s-plus: time, heap, ratio, growth',
+});
+benchSynth.exec('node --expose-gc scripts/bench-synth.js');
+bench.spawn(benchAudit);
+bench.spawn(benchSynth);
 
 project.synth();

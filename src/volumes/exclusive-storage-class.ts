@@ -5,6 +5,7 @@ import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { isLabelValue, isQualifiedName, LABEL_VALUE_RULE, QUALIFIED_NAME_RULE } from '../internal/names';
 import { dropNamespace } from '../internal/scope';
+import { addSynthChecks } from '../internal/synth-checks';
 import { requireCsiDriver, requireEnumValue, requireStringMap } from '../internal/validate';
 
 /**
@@ -125,6 +126,7 @@ export class ExclusiveStorageClass extends kplus.Resource {
   public constructor(scope: Construct, id: string, props: ExclusiveStorageClassProps) {
     validateProps(pathOf(scope, id), props);
     super(scope, id);
+    addSynthChecks(this);
 
     this.provisioner = props.provisioner;
     this.reclaimPolicy = props.reclaimPolicy ?? kplus.PersistentVolumeReclaimPolicy.RETAIN;

@@ -8,6 +8,7 @@ import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 import { addPruneProtection, requireNoPruneConflict } from '../internal/protection';
 import { exactQuantity } from '../internal/quantity';
+import { addSynthChecks } from '../internal/synth-checks';
 import { requireEnumValue } from '../internal/validate';
 
 /**
@@ -105,6 +106,7 @@ export class ExclusiveVolume extends kplus.PersistentVolumeClaim {
     this.storageQuantity = storageQuantity;
     this.dataSource = props.dataSource;
     this.protectedFromPrune = props.protectFromPrune ?? true;
+    addSynthChecks(this);
 
     if (props.volumeName !== undefined) {
       this.bind(kplus.PersistentVolume.fromPersistentVolumeName(this, 'BoundVolume', props.volumeName));

@@ -6,6 +6,7 @@ import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 import { dropNamespace } from '../internal/scope';
+import { addSynthChecks } from '../internal/synth-checks';
 import { requireCsiDriver, requireEnumValue, requireStringMap } from '../internal/validate';
 
 /**
@@ -94,6 +95,7 @@ export class VolumeSnapshotClass extends kplus.Resource implements IVolumeSnapsh
   public constructor(scope: Construct, id: string, props: VolumeSnapshotClassProps) {
     validateProps(pathOf(scope, id), props);
     super(scope, id);
+    addSynthChecks(this);
     this.driver = props.driver;
     this.deletionPolicy = props.deletionPolicy ?? VolumeSnapshotDeletionPolicy.RETAIN;
     this.apiObject = new snapshot.VolumeSnapshotClass(this, 'Resource', {

@@ -7,6 +7,7 @@ import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 import { addPruneProtection, requireNoPruneConflict } from '../internal/protection';
+import { addSynthChecks } from '../internal/synth-checks';
 
 /**
  * What a `VolumeSnapshot` is cut from: exactly one claim or one pre-provisioned snapshot content.
@@ -133,6 +134,7 @@ export class VolumeSnapshot extends kplus.Resource implements IVolumeSnapshot {
     const path = pathOf(scope, id);
     validateProps(path, props);
     super(scope, id);
+    addSynthChecks(this);
     this.source = props.source;
     this.snapshotClassName = props.snapshotClass?.name;
 

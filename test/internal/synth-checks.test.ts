@@ -1,0 +1,102 @@
+import { App, Chart, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ExclusiveVolume } from '../../src';
+import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from '../../src/rules';
+import { synthValid } from '../volumes/support';
+
+/** A one-replica Recreate Deployment with a pinned image that mounts `claim`. */
+function writer(chart: Chart, id: string, claim: kplus.IPersistentVolumeClaim, props: Partial<kplus.DeploymentProps> = {}): kplus.Deployment {
+  const deployment = new kplus.Deployment(chart, id, {
+    replicas: 1,
+    strategy: kplus.DeploymentStrategy.recreate(),
+    ...props,
+  });
+  const container = deployment.addContainer({ image: 'registry.example/app:1.0.0', portNumber: 8080 });
+  container.mount('/data', kplus.Volume.fromPersistentVolumeClaim(chart, `${id}Data`, claim, { name: 'data' }));
+  return deployment;
+}
+
+function synthError(chart: Chart): string {
+  try {
+    Testing.synth(chart);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synth to fail');
+}
+
+describe('synth-time rule checks', () => {
+  test('a claim of ours mounted by two workloads fails synth, naming the rule and every construct path', () => {
+    const chart = new Chart(Testing.app(), 'Test', { namespace: 'db' });
+    const volume = new ExclusiveVolume(chart, 'Data', { storage: Size.gibibytes(1) });
+    writer(chart, 'Primary', volume);
+    writer(chart, 'Second', volume);
+
+    const message = synthError(chart);
+    expect(message).toMatch(/^Validation failed with the following errors:/);
+    expect(message).toContain('rwop-claim-shared: ');
+    expect(message).toContain('PersistentVolumeClaim db/');
+    expect(message).toContain('(Test/Data/Resource)');
+    expect(message).toContain('(Test/Primary/Resource)');
+    expect(message).toContain('(Test/Second/Resource)');
+  });
+
+  test('a hazard across charts of one app is found: a scaled Deployment in another chart', () => {
+    const app = Testing.app();
+    const storage = new Chart(app, 'Storage', { namespace: 'db' });
+    const volume = new ExclusiveVolume(storage, 'Data', { storage: Size.gibibytes(1) });
+    const workloads = new Chart(app, 'Workloads', { namespace: 'db' });
+    writer(workloads, 'Web', volume, { replicas: 3 });
+
+    const message = synthError(workloads);
+    expect(message).toContain('rwop-claim-replicated: ');
+    expect(message).toContain('(Storage/Data/Resource)');
+    expect(message).toContain('(Workloads/Web/Resource)');
+  });
+
+  test('the same objects without our constructs are left to rwop audit: synth succeeds', () => {
+    const chart = new Chart(Testing.app(), 'Test', { namespace: 'db' });
+    const claim = new kplus.PersistentVolumeClaim(chart, 'Data', {
+      storage: Size.gibibytes(1),
+      accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
+    });
+    writer(chart, 'Primary', claim);
+    writer(chart, 'Second', claim);
+    expect(Testing.synth(chart).length).toBeGreaterThan(0);
+  });
+
+  test('a user hazard that involves none of our objects does not fail synth', () => {
+    const chart = new Chart(Testing.app(), 'Test', { namespace: 'db' });
+    const volume = new ExclusiveVolume(chart, 'Data', { storage: Size.gibibytes(1) });
+    writer(chart, 'Primary', volume);
+    // An unpinned image in an unrelated Deployment: audit reports it; our constructs do not own it.
+    new kplus.Deployment(chart, 'Unrelated', { replicas: 1, containers: [{ image: 'nginx', portNumber: 80 }] });
+    expect(Testing.synth(chart).length).toBeGreaterThan(0);
+  });
+
+  test('a finding suppressed with a reason on one of its objects does not fail synth', () => {
+    const chart = new Chart(Testing.app(), 'Test', { namespace: 'db' });
+    const volume = new ExclusiveVolume(chart, 'Data', { storage: Size.gibibytes(1) });
+    writer(chart, 'Primary', volume);
+    writer(chart, 'Standby', volume, {
+      metadata: {
+        annotations: {
+          [SUPPRESS_ANNOTATION]: 'rwop-claim-shared',
+          [SUPPRESS_REASON_ANNOTATION]: 'standby is scaled to zero by the failover runbook',
+        },
+      },
+    });
+    // Still two writers for the engine, but suppressed with a reason: synth passes.
+    expect(Testing.synth(chart).length).toBe(3);
+  });
+
+  test('a safe single writer with two claims of ours synthesizes and validates cleanly', () => {
+    const app = new App({ outdir: Testing.app().outdir });
+    const chart = new Chart(app, 'Test', { namespace: 'db' });
+    const first = new ExclusiveVolume(chart, 'First', { storage: Size.gibibytes(1) });
+    new ExclusiveVolume(chart, 'Second', { storage: Size.mebibytes(500) });
+    writer(chart, 'Primary', first);
+    expect(app.node.validate()).toEqual([]);
+    expect(synthValid(chart)).toHaveLength(3);
+  });
+});
