@@ -83,6 +83,10 @@ const examples = project.addTask('examples', {
 });
 examples.exec('node scripts/synth-examples.js');
 
+// README.md's rule table is rendered from the rule modules; test/rules/rule-table.test.ts fails when it drifts.
+const docsRules = project.addTask('docs:rules', { description: 'Rewrite the rule table in README.md from src/rules' });
+docsRules.exec('node scripts/update-readme-rules.js');
+
 // Benchmarks print ratios against a baseline measured in the same process (never timed tests): `bench:audit`
 // (issue 5: rules engine vs parsing, CLI cold start) and `bench:synth` (issue 3: our constructs vs cdk8s-plus by hand).
 const bench = project.addTask('bench', { description: 'Run every benchmark against the compiled lib/' });

@@ -1,10 +1,11 @@
 // runRules: index the input once, run the chosen rules over it, mark suppressed findings, sort.
 import { RULES } from './all';
 import { ManifestIndex } from './manifest-index';
+import { compareSeverity } from './severity';
 import { refKey } from './support';
 import { suppressionOf } from './suppression';
 import { suppressionWithoutReason } from './suppression-without-reason';
-import type { Finding, Manifest, Rule, Severity } from './types';
+import type { Finding, Manifest, Rule } from './types';
 
 export interface RunOptions {
   /** Run only these rule ids. */
@@ -12,8 +13,6 @@ export interface RunOptions {
   /** Do not run these rule ids. */
   readonly skip?: readonly string[];
 }
-
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /**
  * Every finding of the chosen rules over `manifests`, sorted by severity, rule id, main object and message.
@@ -58,7 +57,7 @@ function applySuppression(index: ManifestIndex, found: Finding): Finding {
 }
 
 function compareFindings(a: Finding, b: Finding): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]
+  return compareSeverity(a.severity, b.severity)
     || compare(a.ruleId, b.ruleId)
     || compare(a.objects[0] ? refKey(a.objects[0]) : '', b.objects[0] ? refKey(b.objects[0]) : '')
     || compare(a.message, b.message);
