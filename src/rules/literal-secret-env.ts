@@ -7,6 +7,8 @@ const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY/i;
 const REFERENCE_NAME = /_(FILE|PATH|DIR|NAME)$/i;
 /** A value made only of `$(VAR)` references, which Kubernetes expands from other variables. */
 const ONLY_REFERENCES = /^(\$\([A-Za-z_][A-Za-z0-9_]*\))+$/;
+/** A switch such as Bitnami's `ALLOW_EMPTY_PASSWORD=yes`: it configures a secret, it is not one. */
+const SWITCH = /^(true|false|yes|no|on|off)$/i;
 
 /** Issue #5, rule 13 (first half): the seed's plaintext POSTGRES_PASSWORD. */
 export const literalSecretEnv: Rule = {
@@ -22,7 +24,7 @@ export const literalSecretEnv: Rule = {
           const env = asObject(raw);
           const name = asString(env.name);
           const value = asString(env.value);
-          if (!name || !value || !SECRET_NAME.test(name) || REFERENCE_NAME.test(name) || ONLY_REFERENCES.test(value)) continue;
+          if (!name || !value || !SECRET_NAME.test(name) || REFERENCE_NAME.test(name) || ONLY_REFERENCES.test(value) || SWITCH.test(value)) continue;
           findings.push(finding(literalSecretEnv,
             `${describeRef(template.workload.ref)} container "${asString(container.name) ?? '<no name>'}" sets ${name} to a literal value: `
             + `the secret is in plain text for anyone who can read the ${template.workload.kind} (the Git repository, kubectl get, the synthesized YAML)`,

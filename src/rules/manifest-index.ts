@@ -25,6 +25,8 @@ export interface PodTemplate {
   readonly workloadKey: string;
   /** The kind of that workload: the controller's kind for a Pod of a Job that is not in the input, and so on. */
   readonly workloadKind: string;
+  /** The name of that workload. */
+  readonly workloadName: string;
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly spec: KubeObject;
@@ -33,7 +35,10 @@ export interface PodTemplate {
    * `parallelism` (default 1) for a Job or CronJob, 1 for a Pod; undefined for a DaemonSet (one per node).
    */
   readonly replicas: number | undefined;
-  /** The distinct claims of its `persistentVolumeClaim` volumes. */
+  /**
+   * The distinct claims of its `persistentVolumeClaim` volumes; none for a Pod of a cluster dump that has finished
+   * (`status.phase` Succeeded or Failed: a completed Job run, an evicted pod), which holds no volume any more.
+   */
   readonly claimNames: readonly string[];
 }
 
@@ -239,13 +244,23 @@ export class ManifestIndex {
     }
   }
 
+  /**
+   * True when the input lacks `controller` (a ReplicaSet or a Job) but has the Deployment or CronJob that created it,
+   * as in `kubectl get deploy,pods` or `kubectl get cronjob,pods`, which print no ReplicaSet or Job in between.
+   */
+  private hasCreatorOf(controller: { kind: string; name: string }, entry: IndexedObject): boolean {
+    const creator = creatorOf(controller, entry.object);
+    return creator !== undefined && this.byKey.has(objectKey(creator.kind, entry.namespace, creator.name));
+  }
+
   private podTemplateOf(entry: IndexedObject): PodTemplate | undefined {
     const object = entry.object;
     if (!WORKLOAD_KINDS.includes(entry.kind) || !WORKLOAD_GROUPS.has(groupOf(entry.ref.apiVersion))) return undefined;
     const controller = controllerOf(object);
     const controllerKey = controller && objectKey(controller.kind, entry.namespace, controller.name);
     // A ReplicaSet of a Deployment, a Pod of a ReplicaSet or Job, ... in a cluster dump: its controller's template stands for it.
-    if (controller && WORKLOAD_KINDS.includes(controller.kind) && this.byKey.has(controllerKey!)) return undefined;
+    if (controller && WORKLOAD_KINDS.includes(controller.kind)
+      && (this.byKey.has(controllerKey!) || this.hasCreatorOf(controller, entry))) return undefined;
 
     const spec = asObject(object.spec);
     let template: KubeObject;
@@ -276,7 +291,9 @@ export class ManifestIndex {
     }
     const podSpec = asObject(template.spec);
     const claimNames = new Set<string>();
-    for (const volume of asArray(podSpec.volumes)) {
+    const phase = entry.kind === 'Pod' ? asObject(object.status).phase : undefined;
+    const finished = phase === 'Succeeded' || phase === 'Failed';
+    for (const volume of finished ? [] : asArray(podSpec.volumes)) {
       const claimName = asString(asObject(asObject(volume).persistentVolumeClaim).claimName);
       if (claimName) claimNames.add(claimName);
     }
@@ -284,6 +301,7 @@ export class ManifestIndex {
       workload: entry,
       workloadKey: controllerKey ?? objectKey(entry.kind, entry.namespace, entry.name),
       workloadKind: controller?.kind ?? entry.kind,
+      workloadName: controller?.name ?? entry.name,
       namespace: entry.namespace,
       labels: labelsOf(template.metadata),
       spec: podSpec,
@@ -291,6 +309,21 @@ export class ManifestIndex {
       claimNames: [...claimNames],
     };
   }
+}
+
+/** The Deployment or CronJob whose controller created `controller` (a ReplicaSet or a Job), named as Kubernetes names them. */
+function creatorOf(controller: { kind: string; name: string }, object: KubeObject): { kind: string; name: string } | undefined {
+  if (controller.kind === 'ReplicaSet') {
+    // The Deployment controller names a ReplicaSet `<deployment>-<pod-template-hash>` and labels its pods with the hash.
+    const hash = labelsOf(object.metadata)['pod-template-hash'];
+    if (hash && controller.name.endsWith(`-${hash}`)) return { kind: 'Deployment', name: controller.name.slice(0, -hash.length - 1) };
+  }
+  if (controller.kind === 'Job') {
+    // The CronJob controller names a Job `<cronjob>-<scheduled time in minutes since the epoch>`.
+    const match = /^(.+)-\d+$/.exec(controller.name);
+    if (match) return { kind: 'CronJob', name: match[1] };
+  }
+  return undefined;
 }
 
 /** One template per distinct workload (see `PodTemplate.workloadKey`), in input order. */

@@ -1,3 +1,4 @@
+import type { IndexedObject, ManifestIndex } from './manifest-index';
 import { asNumber, asObject, describeRef, describeRefs, finding, RWOP_PENDING } from './support';
 import type { Finding, Rule } from './types';
 
@@ -34,6 +35,37 @@ export const rwopClaimReplicated: Rule = {
           [workload.ref, hpa.ref, ...claims]));
       }
     }
+    findings.push(...podsOfOneMissingController(index));
     return findings;
   },
 };
+
+/**
+ * A pod dump (`kubectl get pods,pvc`) without the pods' controller: each running Pod counts one replica, so the pods
+ * of one ReplicaSet, DaemonSet, Job, ... that mount the same RWOP claim are counted here, per controller and claim.
+ */
+function podsOfOneMissingController(index: ManifestIndex): Finding[] {
+  const groups = new Map<string, { controller: string; claim: IndexedObject; pods: IndexedObject[] }>();
+  for (const template of index.podTemplates) {
+    if (template.workload.kind !== 'Pod' || template.workloadKind === 'Pod') continue;
+    for (const claim of index.rwopClaimsOf(template)) {
+      const key = `${template.workloadKey}\u0000${claim.name}`;
+      let group = groups.get(key);
+      if (!group) {
+        const controller = describeRef({ kind: template.workloadKind, namespace: template.namespace, name: template.workloadName });
+        group = { controller, claim, pods: [] };
+        groups.set(key, group);
+      }
+      group.pods.push(template.workload);
+    }
+  }
+  const findings: Finding[] = [];
+  for (const { controller, claim, pods } of groups.values()) {
+    if (pods.length < 2) continue;
+    findings.push(finding(rwopClaimReplicated,
+      `${pods.length} pods of ${controller} (not in the input) mount ReadWriteOncePod ${describeRef(claim.ref)}: `
+      + `only one pod can mount it, so each of the other ${pods.length - 1} ${RWOP_PENDING}`,
+      [...pods.map((pod) => pod.ref), claim.ref]));
+  }
+  return findings;
+}

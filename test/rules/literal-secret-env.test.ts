@@ -36,4 +36,13 @@ describe(RULE, () => {
       { name: 'KEYCLOAK_URL', value: 'https://id.example' },
     ]))).toEqual([]);
   });
+
+  // Bitnami's redis chart without auth sets ALLOW_EMPTY_PASSWORD=yes (test/corpus/cases/helm-bitnami-redis-no-auth.yaml).
+  test.each(['yes', 'no', 'true', 'False', 'on', 'OFF'])('near miss: a switch, not a secret: ALLOW_EMPTY_PASSWORD=%s', (value) => {
+    expect(findings(RULE, withEnv([{ name: 'ALLOW_EMPTY_PASSWORD', value }]))).toEqual([]);
+  });
+
+  test('a value that only starts like a switch is still a secret', () => {
+    expect(findings(RULE, withEnv([{ name: 'REDIS_PASSWORD', value: 'yes-it-is' }, { name: 'API_TOKEN', value: 'true1' }]))).toHaveLength(2);
+  });
 });

@@ -60,7 +60,30 @@ describe(RULE, () => {
     expect(findings(RULE, pvc('data'), pod('p', { claims: ['data'] }), cronJob('c', { claims: ['data'] }), deployment('d', { claims: ['data'] }))).toEqual([]);
   });
 
+  // `kubectl get pods,pvc` of a two-replica Deployment: its ReplicaSet is not in the input, only its pods
+  // (test/corpus/cases/kubectl-get-pvc-pods-two-replicas.json).
+  test('a pod dump: two pods of one ReplicaSet that is not in the input, naming both pods', () => {
+    const found = findings(RULE, pvc('data'), rsPod('notes-6b8d9c7f5-2xk9p', 'notes-6b8d9c7f5'), rsPod('notes-6b8d9c7f5-f7lzc', 'notes-6b8d9c7f5'));
+    expect(found).toHaveLength(1);
+    expect(names(found[0])).toEqual(['Pod default/notes-6b8d9c7f5-2xk9p', 'Pod default/notes-6b8d9c7f5-f7lzc', 'PersistentVolumeClaim default/data']);
+    expect(found[0].message).toMatch(/2 pods of ReplicaSet default\/notes-6b8d9c7f5 \(not in the input\) mount ReadWriteOncePod PersistentVolumeClaim default\/data/);
+  });
+
+  test('near miss: pods of two ReplicaSets (rwop-claim-shared), a finished pod, another claim', () => {
+    expect(findings(RULE, pvc('data'), rsPod('a-1', 'a'), rsPod('b-1', 'b'))).toEqual([]);
+    const evicted = rsPod('a-2', 'a');
+    evicted.status = { phase: 'Failed', reason: 'Evicted' };
+    expect(findings(RULE, pvc('data'), rsPod('a-1', 'a'), evicted)).toEqual([]);
+    expect(findings(RULE, pvc('data'), pvc('other'), rsPod('a-1', 'a'), rsPod('a-2', 'a', 'other'))).toEqual([]);
+  });
+
   test('near miss: many replicas on a ReadWriteOnce claim', () => {
     expect(findings(RULE, pvc('data', ['ReadWriteOnce']), deployment('db', { claims: ['data'], replicas: 3 }))).toEqual([]);
   });
 });
+
+function rsPod(name: string, replicaSet: string, claim = 'data') {
+  const child = pod(name, { claims: [claim], labels: { app: 'notes' } });
+  child.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet, controller: true }];
+  return child;
+}

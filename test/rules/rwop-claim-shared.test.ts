@@ -77,4 +77,40 @@ describe(RULE, () => {
     expect(findings(RULE, pvc('data'), owned('a-1', 'a'), owned('a-2', 'a'))).toEqual([]);
     expect(findings(RULE, pvc('data'), owned('a-1', 'a'), owned('b-1', 'b'))).toHaveLength(1);
   });
+
+  // `kubectl get deploy,pvc,pods` and `kubectl get cronjob,pvc,pods` print the workload and its pods, not the
+  // ReplicaSets or Jobs in between (test/corpus/cases/kubectl-get-deploy-pvc-pods.json, kubectl-get-cronjob-pvc-pods.json).
+  test('a dump without the ReplicaSets: the Pod of ReplicaSet <deployment>-<pod-template-hash> belongs to that Deployment', () => {
+    const child = ownedPod('db-5d8f9c7b6-x2kqp', 'ReplicaSet', 'db-5d8f9c7b6', { 'app': 'db', 'pod-template-hash': '5d8f9c7b6' });
+    expect(findings(RULE, pvc('data'), deployment('db', { claims: ['data'] }), child)).toEqual([]);
+
+    // Near miss: the hash does not end the ReplicaSet's name, or no Deployment of that name is in the input.
+    const stranger = ownedPod('db-5d8f9c7b6-x2kqp', 'ReplicaSet', 'db-5d8f9c7b6', { 'app': 'db', 'pod-template-hash': '7c4b9d8f6' });
+    expect(findings(RULE, pvc('data'), deployment('db', { claims: ['data'] }), stranger)).toHaveLength(1);
+    expect(findings(RULE, pvc('data'), deployment('web', { claims: ['data'] }), child)).toHaveLength(1);
+  });
+
+  test('a dump without the Jobs: the Pod of Job <cronjob>-<scheduled minutes> belongs to that CronJob', () => {
+    const run = ownedPod('dump-28867080-7hxkq', 'Job', 'dump-28867080', { 'job-name': 'dump-28867080' });
+    expect(findings(RULE, pvc('dumps'), cronJob('dump', { claims: ['dumps'] }), run)).toEqual([]);
+
+    const manual = ownedPod('dump-manual-7hxkq', 'Job', 'dump-manual', { 'job-name': 'dump-manual' });
+    expect(findings(RULE, pvc('dumps'), cronJob('dump', { claims: ['dumps'] }), manual)).toHaveLength(1);
+  });
+
+  test.each(['Succeeded', 'Failed'])('a %s Pod (a finished Job run, an evicted pod) holds no claim any more', (phase) => {
+    const finished = ownedPod('dump-28867080-7hxkq', 'Job', 'dump-28867080', {});
+    finished.status = { phase };
+    expect(findings(RULE, pvc('data'), deployment('db', { claims: ['data'] }), finished)).toEqual([]);
+
+    const running = ownedPod('dump-28867080-7hxkq', 'Job', 'dump-28867080', {});
+    running.status = { phase: 'Running' };
+    expect(findings(RULE, pvc('data'), deployment('db', { claims: ['data'] }), running)).toHaveLength(1);
+  });
 });
+
+function ownedPod(name: string, ownerKind: string, ownerName: string, labels: Record<string, string>) {
+  const child = pod(name, { claims: ['data', 'dumps'], labels });
+  child.metadata.ownerReferences = [{ apiVersion: ownerKind === 'Job' ? 'batch/v1' : 'apps/v1', kind: ownerKind, name: ownerName, controller: true }];
+  return child;
+}
