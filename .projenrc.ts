@@ -83,6 +83,9 @@ const examples = project.addTask('examples', {
 });
 examples.exec('node scripts/synth-examples.js');
 
+// The backup constructs read their in-cluster scripts (real .sh files with their own tests) next to the compiled code.
+project.postCompileTask.exec('mkdir -p lib/backups/scripts && cp src/backups/scripts/*.sh lib/backups/scripts/');
+
 // README.md's rule table is rendered from the rule modules; test/rules/rule-table.test.ts fails when it drifts.
 const docsRules = project.addTask('docs:rules', { description: 'Rewrite the rule table in README.md from src/rules' });
 docsRules.exec('node scripts/update-readme-rules.js');
