@@ -1,4 +1,4 @@
-import { App, Chart, Size, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ExclusiveVolume } from '../../src';
 import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from '../../src/rules';
@@ -98,5 +98,29 @@ describe('synth-time rule checks', () => {
     writer(chart, 'Primary', first);
     expect(app.node.validate()).toEqual([]);
     expect(synthValid(chart)).toHaveLength(3);
+  });
+
+  test('the rendering reused by synth is never stale: a change after one synth shows in the next', () => {
+    const app = Testing.app();
+    const first = new Chart(app, 'First', { namespace: 'db' });
+    new ExclusiveVolume(first, 'Data', { storage: Size.gibibytes(1) });
+    const second = new Chart(app, 'Second', { namespace: 'db' });
+    const config = new kplus.ConfigMap(second, 'Config', { data: { mode: 'before' } });
+
+    // Validating the app renders the objects of both charts; only the first chart is written.
+    expect(Testing.synth(first)).toHaveLength(1);
+    config.addData('added', 'after');
+    expect(Testing.synth(second)[0].data).toEqual({ mode: 'before', added: 'after' });
+    // A direct render after a synth is fresh too.
+    config.addData('again', 'later');
+    expect(ApiObject.of(config).toJson().data).toEqual({ mode: 'before', added: 'after', again: 'later' });
+  });
+
+  test('synth output with the checks equals the output of a plain render', () => {
+    const chart = new Chart(Testing.app(), 'Test', { namespace: 'db' });
+    const volume = new ExclusiveVolume(chart, 'Data', { storage: Size.gibibytes(1) });
+    writer(chart, 'Primary', volume);
+    const rendered = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
+    expect(Testing.synth(chart)).toEqual(rendered);
   });
 });
