@@ -1,0 +1,192 @@
+// What the backup constructs' Jobs and CronJobs share: the scripts they run, the pod spec cdk8s-plus-27 cannot express
+// (seccomp, priority class, the token choice, the pod failure policy), and the checks of the schedule and Job settings.
+import * as fs from 'fs';
+import { join } from 'path';
+import { Cron, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { isTimeZone, parseCron, shortestIntervalSeconds } from './cron-schedule';
+import { invalidProp } from '../internal/errors';
+import { isDns1123Subdomain } from '../internal/names';
+import { completePodSpec } from '../workloads/pod-security';
+import { SingleWriterWorkload } from '../workloads/single-writer-workload';
+import { describeValue, wholeSeconds } from '../workloads/validation';
+
+/** Where a script's ConfigMap is mounted in the backup container. */
+export const SCRIPTS_MOUNT = '/opt/rwop/scripts';
+
+/**
+ * The text of an in-cluster script (src/backups/scripts/<name>, copied next to the compiled module by the build).
+ */
+export function readScript(name: string): string {
+  return fs.readFileSync(join(__dirname, 'scripts', name), 'utf-8');
+}
+
+/** What a backup pod spec gets on top of cdk8s-plus-27's rendering. */
+export interface BackupPodCompletion {
+  /** The PriorityClass; never one that out-ranks the database. */
+  readonly priorityClassName?: string;
+  /** Whether the pod mounts its ServiceAccount token (only the snapshot job, which runs kubectl, does). */
+  readonly mountServiceAccountToken: boolean;
+  /** The main container, whose exit codes the pod failure policy names. */
+  readonly containerName: string;
+  /** Exit codes that no retry can fix (bad configuration, a snapshot in error): the Job fails at once. */
+  readonly fatalExitCodes: number[];
+}
+
+function completeBackupPodSpec(spec: kplus.k8s.PodSpec, completion: BackupPodCompletion): kplus.k8s.PodSpec {
+  return {
+    ...completePodSpec(spec, { priorityClassName: completion.priorityClassName }),
+    automountServiceAccountToken: completion.mountServiceAccountToken,
+  };
+}
+
+/**
+ * A pod evicted by a node drain or preemption (condition DisruptionTarget) is retried without counting against
+ * backoffLimit; a fatal exit code fails the Job at once instead of retrying the same error.
+ */
+function podFailurePolicy(completion: BackupPodCompletion): kplus.k8s.PodFailurePolicy {
+  return {
+    rules: [
+      { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+      // onPodConditions is required in the 1.27 schema that cdk8s-plus-27 was generated from; empty means "none".
+      { action: 'FailJob', onExitCodes: { containerName: completion.containerName, operator: 'In', values: completion.fatalExitCodes }, onPodConditions: [] },
+    ],
+  };
+}
+
+/** cdk8s-plus-27's CronJob, completed with what it cannot express. */
+export class BackupCronJob extends kplus.CronJob {
+  private readonly completion: BackupPodCompletion;
+
+  public constructor(scope: Construct, id: string, props: kplus.CronJobProps, completion: BackupPodCompletion) {
+    super(scope, id, props);
+    this.completion = completion;
+  }
+
+  /** @internal */
+  public _toPodSpec(): kplus.k8s.PodSpec {
+    return completeBackupPodSpec(super._toPodSpec(), this.completion);
+  }
+
+  /** @internal */
+  public _toKube(): kplus.k8s.CronJobSpec {
+    const spec = super._toKube();
+    const jobSpec = { ...spec.jobTemplate.spec!, podFailurePolicy: podFailurePolicy(this.completion) };
+    return { ...spec, jobTemplate: { ...spec.jobTemplate, spec: jobSpec } };
+  }
+}
+
+/** cdk8s-plus-27's Job, completed with what it cannot express. */
+export class BackupJob extends kplus.Job {
+  private readonly completion: BackupPodCompletion;
+
+  public constructor(scope: Construct, id: string, props: kplus.JobProps, completion: BackupPodCompletion) {
+    super(scope, id, props);
+    this.completion = completion;
+  }
+
+  /** @internal */
+  public _toPodSpec(): kplus.k8s.PodSpec {
+    return completeBackupPodSpec(super._toPodSpec(), this.completion);
+  }
+
+  /** @internal */
+  public _toKube(): kplus.k8s.JobSpec {
+    return { ...super._toKube(), podFailurePolicy: podFailurePolicy(this.completion) };
+  }
+}
+
+/** The checked schedule: its expression and its shortest interval between two runs. */
+export interface CheckedSchedule {
+  readonly expression: string;
+  readonly intervalSeconds: number;
+}
+
+/** The schedule must be one the CronJob controller accepts, and must fire at all. */
+export function requireSchedule(path: string, kind: string, schedule: unknown): CheckedSchedule {
+  if (!(schedule instanceof Cron)) {
+    throw invalidProp(path, kind, 'schedule', describeValue(schedule), 'accepted: a cdk8s Cron, e.g. Cron.daily() or Cron.schedule({ minute: "0", hour: "2" })');
+  }
+  const expression = schedule.expressionString;
+  const parsed = parseCron(expression);
+  if (typeof parsed === 'string') {
+    throw invalidProp(path, kind, 'schedule', expression, `${parsed}; accepted: five cron fields the CronJob controller parses, e.g. "0 2 * * *"`);
+  }
+  const intervalSeconds = shortestIntervalSeconds(parsed);
+  if (intervalSeconds === undefined) {
+    throw invalidProp(path, kind, 'schedule', expression, 'it never fires (no calendar day matches it); accepted: a schedule that runs, e.g. "0 2 * * *"');
+  }
+  return { expression, intervalSeconds };
+}
+
+export function requireTimeZone(path: string, kind: string, timeZone: unknown): void {
+  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+    throw invalidProp(path, kind, 'timeZone', timeZone, 'accepted: an IANA time zone name, e.g. "Europe/Berlin" or "Etc/UTC"');
+  }
+}
+
+/**
+ * `startingDeadlineSeconds`: at least 10 (the controller checks every 10 seconds) and less than the shortest interval,
+ * so that a late start never runs into the next run and missed runs are counted within one period only (more than
+ * 100 missed runs stop a CronJob that has no deadline). Half the shortest interval by default.
+ */
+export function startingDeadline(path: string, kind: string, prop: string, given: unknown, schedule: CheckedSchedule): Duration {
+  const seconds = given === undefined ? Math.max(10, Math.floor(schedule.intervalSeconds / 2)) : secondsOf(given);
+  if (seconds === undefined || seconds < 10 || seconds >= schedule.intervalSeconds) {
+    throw invalidProp(path, kind, prop, given instanceof Duration ? `${given.toMilliseconds()}ms` : describeValue(given),
+      `the schedule "${schedule.expression}" runs as often as every ${schedule.intervalSeconds}s; accepted: a Duration of whole seconds, `
+      + `at least 10s (the CronJob controller checks every 10 seconds) and less than ${schedule.intervalSeconds}s`);
+  }
+  return Duration.seconds(seconds);
+}
+
+/** A Duration of whole seconds within [min, max], or the default. */
+export function requireSeconds(path: string, kind: string, prop: string, given: unknown, min: number, fallback: number): number {
+  if (given === undefined) return fallback;
+  const seconds = secondsOf(given);
+  if (seconds === undefined || seconds < min) {
+    throw invalidProp(path, kind, prop, given instanceof Duration ? `${given.toMilliseconds()}ms` : describeValue(given),
+      `accepted: a Duration of whole seconds, at least ${min}s, e.g. Duration.minutes(5)`);
+  }
+  return seconds;
+}
+
+function secondsOf(value: unknown): number | undefined {
+  return value instanceof Duration ? wholeSeconds(value) : undefined;
+}
+
+/** A whole number within [min, max], or the default. */
+export function requireCount(path: string, kind: string, prop: string, given: unknown, min: number, max: number, fallback: number): number {
+  if (given === undefined) return fallback;
+  if (typeof given !== 'number' || !Number.isInteger(given) || given < min || given > max) {
+    throw invalidProp(path, kind, prop, given, `accepted: a whole number from ${min} to ${max}`);
+  }
+  return given;
+}
+
+export function requireBoolean(path: string, kind: string, prop: string, given: unknown): void {
+  if (given !== undefined && typeof given !== 'boolean') {
+    throw invalidProp(path, kind, prop, given, 'accepted: true or false');
+  }
+}
+
+/**
+ * A backup pod never out-ranks the database (a higher-priority pod may preempt it): it gets the database's priority
+ * class, and no other may be asked for.
+ */
+export function backupPriorityClassName(path: string, kind: string, given: unknown, database: SingleWriterWorkload | undefined): string | undefined {
+  if (database === undefined) {
+    if (given !== undefined && (typeof given !== 'string' || !isDns1123Subdomain(given))) {
+      throw invalidProp(path, kind, 'priorityClassName', given, 'accepted: the name of a PriorityClass no higher than that of the workloads using the claims');
+    }
+    return given as string | undefined;
+  }
+  const own = database.priorityClassName;
+  if (given !== undefined && given !== own) {
+    throw invalidProp(path, kind, 'priorityClassName', given,
+      `a backup pod must never out-rank the database ${database.node.path} (${own === undefined ? 'no PriorityClass' : `PriorityClass "${own}"`}), `
+      + `or the scheduler may preempt the database for it; accepted: ${own === undefined ? 'no priorityClassName' : `"${own}" (the default)`}`);
+  }
+  return own;
+}
