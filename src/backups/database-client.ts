@@ -1,16 +1,8 @@
 // How a backup pod reaches a SingleWriterDatabase over the network: libpq's environment, with the password from the
 // database's Secret (never as text), and a client image of the server's own version.
 import * as kplus from 'cdk8s-plus-27';
-import { DatabaseEngine } from '../workloads/database-engine';
+import { DatabaseEngine, DatabaseFamily } from '../workloads/database-engine';
 import { SingleWriterDatabase } from '../workloads/single-writer-database';
-
-/**
- * The built-in PostgreSQL engine (or a custom one that claims to be it in every way a client can tell). The engines
- * carry no family tag, so the name, the client password variable and the superuser stand for it.
- */
-export function isPostgres(engine: DatabaseEngine): boolean {
-  return engine.name === 'postgres' && engine.clientPasswordVariable === 'PGPASSWORD' && engine.defaultUsername === 'postgres';
-}
 
 /** The major version in a `postgres:<major>[.<minor>]` image reference (a registry or digest may surround it). */
 export function postgresMajor(image: string): number | undefined {
@@ -31,7 +23,16 @@ export function postgresClientEnv(database: SingleWriterDatabase, applicationNam
 }
 
 /**
- * PostgreSQL's checkpoint, over the network: it writes every dirty buffer to disk, so that a snapshot cut right
- * after it needs little WAL replay when restored. CHECKPOINT needs a superuser (or pg_checkpoint, PostgreSQL 15+).
+ * The checkpoint a backup pod runs before a snapshot is cut, as one shell command (the snapshot script's
+ * `QUIESCE_COMMAND`): the engine's network checkpoint, with host, port, user and password from `postgresClientEnv`.
+ * Undefined when the engine has none, or is not PostgreSQL (the client environment here is libpq's).
  */
-export const POSTGRES_CHECKPOINT = 'psql --no-password --no-psqlrc --set=ON_ERROR_STOP=1 --dbname=postgres --command=CHECKPOINT';
+export function quiesceCommand(engine: DatabaseEngine): string | undefined {
+  if (engine.family !== DatabaseFamily.POSTGRES) return undefined;
+  return engine.networkCheckpointCommand()?.map(shellWord).join(' ');
+}
+
+/** An argument as the shell reads it back: bare when it has no special character, else single-quoted. */
+function shellWord(argument: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
+}

@@ -5,7 +5,7 @@ import {
   BackupCronJob, SCRIPTS_MOUNT, backupPriorityClassName, readScript, requireBoolean, requireCount, requireSchedule,
   requireSeconds, requireTimeZone, startingDeadline,
 } from './backup-job';
-import { isPostgres, postgresClientEnv, postgresMajor } from './database-client';
+import { postgresClientEnv, postgresMajor } from './database-client';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
@@ -14,6 +14,7 @@ import { addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';
 import { registerExclusiveMount } from '../workloads/claim-registry';
+import { DatabaseFamily } from '../workloads/database-engine';
 import { PodIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../workloads/pod-security';
 import { SingleWriterDatabase } from '../workloads/single-writer-database';
 import { describeValue, requireImage } from '../workloads/validation';
@@ -325,7 +326,7 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
   if (!(database instanceof SingleWriterDatabase)) {
     throw invalidProp(path, KIND, 'database', describeValue(database), 'accepted: a SingleWriterDatabase');
   }
-  if (!isPostgres(database.engine)) {
+  if (database.engine.family !== DatabaseFamily.POSTGRES) {
     throw invalidProp(path, KIND, 'database', database.node.path,
       `its engine is ${database.engine.name}, and logical backups support PostgreSQL only for now (no tested dump script exists for `
       + `${database.engine.name} yet); accepted: a SingleWriterDatabase of DatabaseEngine.postgres(), or a SnapshotBackupSchedule of its volume`);

@@ -5,7 +5,7 @@ import {
   BackupCronJob, BackupJob, BackupPodCompletion, CheckedSchedule, SCRIPTS_MOUNT, backupPriorityClassName, readScript,
   requireBoolean, requireCount, requireSchedule, requireSeconds, requireTimeZone, startingDeadline,
 } from './backup-job';
-import { POSTGRES_CHECKPOINT, isPostgres, postgresClientEnv } from './database-client';
+import { postgresClientEnv, quiesceCommand } from './database-client';
 import { CheckedRetention, requireRetention } from './retention-check';
 import { BuiltInSnapshotEngineOptions, SnapshotEngine } from './snapshot-engine';
 import { SnapshotRetention } from './snapshot-retention';
@@ -339,7 +339,7 @@ export class SnapshotBackupSchedule extends Construct {
         ...runEnv,
         ...(database ? {
           ...postgresClientEnv(database, `cdk8s-rwop-snapshot-${this.scheduleName}`),
-          QUIESCE_COMMAND: kplus.EnvValue.fromValue(POSTGRES_CHECKPOINT),
+          QUIESCE_COMMAND: kplus.EnvValue.fromValue(quiesceCommand(database.engine)!),
         } : {}),
       },
       securityContext,
@@ -523,7 +523,7 @@ function requireCheckpoint(path: string, props: SnapshotBackupScheduleProps, eng
     }
     return false;
   }
-  const networked = isPostgres(database.engine);
+  const networked = quiesceCommand(database.engine) !== undefined;
   const inContainerOnly = !networked && database.engine.checkpointCommand !== undefined;
   if (props.checkpoint === false) return false;
   if (inContainerOnly) {

@@ -8,6 +8,7 @@ import { removedApiVersion } from './removed-api-version';
 import { rwoRollingUpdateSurge } from './rwo-rolling-update-surge';
 import { rwopClaimReplicated } from './rwop-claim-replicated';
 import { rwopClaimShared } from './rwop-claim-shared';
+import { rwopCronjobOverlap } from './rwop-cronjob-overlap';
 import { rwopInTreeProvisioner } from './rwop-in-tree-provisioner';
 import { rwopJobMountsHeldClaim } from './rwop-job-mounts-held-claim';
 import { rwopMixedAccessModes } from './rwop-mixed-access-modes';
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   rwopMixedAccessModes,
   rwopInTreeProvisioner,
   rwopJobMountsHeldClaim,
+  rwopCronjobOverlap,
   pdbBlocksDrains,
   pdbMinAndMaxAvailable,
   pdbSelectsNothing,

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { DatabaseCredentials } from './database-credentials';
-import { EngineContainer } from './single-writer-container';
+import { EngineContainer, commandProbes, tcpProbes } from './single-writer-container';
 import { WritableDirectory } from './single-writer-workload';
 import { describeValue, requireAbsolutePath, requireDuration, requireId, requireImage, requirePort, requireWritableDirectories } from './validation';
 import { invalidProp } from '../internal/errors';
@@ -204,8 +204,50 @@ export interface DumpTarget {
   readonly database?: string;
 }
 
+/**
+ * Where a checkpoint run over the network connects to. A field left out is for the client to find in its environment
+ * (PostgreSQL: libpq's `PGHOST`, `PGPORT` and `PGUSER`), which is how a user name kept in a Secret reaches it.
+ */
+export interface CheckpointTarget {
+  /**
+   * The host (the database's Service name, or `<service>.<namespace>.svc`).
+   *
+   * @default - the client's environment (`PGHOST`)
+   */
+  readonly host?: string;
+
+  /**
+   * The port.
+   *
+   * @default - the client's environment (`PGPORT`), else the engine's port
+   */
+  readonly port?: number;
+
+  /**
+   * The user; it needs the right to checkpoint (PostgreSQL: a superuser, or `pg_checkpoint` from version 15).
+   *
+   * @default - the client's environment (`PGUSER`)
+   */
+  readonly username?: string;
+}
+
+/**
+ * The kind of server a `DatabaseEngine` runs, for code that must speak its protocol or use its client tools (backups).
+ */
+export enum DatabaseFamily {
+  /** `DatabaseEngine.postgres()`: libpq clients (`psql`, `pg_dump`), `CHECKPOINT`. */
+  POSTGRES = 'postgres',
+  /** `DatabaseEngine.mysql()`: MySQL clients (`mysqladmin`, `mysqldump`). */
+  MYSQL = 'mysql',
+  /** `DatabaseEngine.mariadb()`: MariaDB clients (`mariadb-admin`, `mariadb-dump`). */
+  MARIADB = 'mariadb',
+  /** `DatabaseEngine.custom()`: only what its options describe is known, whatever its image or name. */
+  CUSTOM = 'custom',
+}
+
 /** The settings every engine is made of. */
 interface EngineSettings {
+  readonly family: DatabaseFamily;
   readonly name: string;
   readonly image: string;
   readonly port: number;
@@ -221,6 +263,7 @@ interface EngineSettings {
   readonly reservedEnv: readonly string[];
   readonly container: (credentials: DatabaseCredentials, database: string | undefined) => EngineContainer;
   readonly dump: (target: Required<Pick<DumpTarget, 'host' | 'port'>> & DumpTarget) => string[] | undefined;
+  readonly networkCheckpoint?: (target: CheckpointTarget) => string[];
   /** Checks of the factory's options, run with the construct path by SingleWriterDatabase. */
   readonly validate: (path: string, kind: string) => void;
   /** Checks of the credentials against the engine. */
@@ -264,6 +307,7 @@ export class DatabaseEngine {
       memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
     };
     return new DatabaseEngine({
+      family: DatabaseFamily.POSTGRES,
       name: 'postgres',
       image,
       port,
@@ -300,6 +344,12 @@ export class DatabaseEngine {
           resources,
         };
       },
+      // CHECKPOINT writes every dirty buffer to disk, so that a snapshot cut right after it needs little WAL replay.
+      networkCheckpoint: target => ['psql', '--no-password', '--no-psqlrc', '--set=ON_ERROR_STOP=1',
+        ...(target.host !== undefined ? [`--host=${target.host}`] : []),
+        ...(target.port !== undefined ? [`--port=${target.port}`] : []),
+        ...(target.username !== undefined ? [`--username=${target.username}`] : []),
+        '--dbname=postgres', '--command=CHECKPOINT'],
       dump: target => ['pg_dump', `--host=${target.host}`, `--port=${target.port}`, `--username=${target.username ?? 'postgres'}`,
         ...(target.database !== undefined ? [`--dbname=${target.database}`] : []), '--format=custom', '--no-password'],
       validate: (path, kind) => {
@@ -318,7 +368,7 @@ export class DatabaseEngine {
    * @see https://hub.docker.com/_/mysql
    */
   public static mysql(options: MysqlEngineOptions = {}): DatabaseEngine {
-    return DatabaseEngine.mysqlFamily('mysql', 'MYSQL', 'mysqladmin', 'mysqldump', '/var/run/mysqld', DatabaseEngine.DEFAULT_MYSQL_VERSION, options ?? {});
+    return DatabaseEngine.mysqlFamily(DatabaseFamily.MYSQL, 'MYSQL', 'mysqladmin', 'mysqldump', '/var/run/mysqld', DatabaseEngine.DEFAULT_MYSQL_VERSION, options ?? {});
   }
 
   /**
@@ -329,7 +379,7 @@ export class DatabaseEngine {
    * @see https://hub.docker.com/_/mariadb
    */
   public static mariadb(options: MysqlEngineOptions = {}): DatabaseEngine {
-    return DatabaseEngine.mysqlFamily('mariadb', 'MARIADB', 'mariadb-admin', 'mariadb-dump', '/run/mysqld', DatabaseEngine.DEFAULT_MARIADB_VERSION, options ?? {});
+    return DatabaseEngine.mysqlFamily(DatabaseFamily.MARIADB, 'MARIADB', 'mariadb-admin', 'mariadb-dump', '/run/mysqld', DatabaseEngine.DEFAULT_MARIADB_VERSION, options ?? {});
   }
 
   /**
@@ -345,6 +395,7 @@ export class DatabaseEngine {
     };
     const reserved = [opts.passwordVariable, ...(opts.usernameVariable ? [opts.usernameVariable] : [])];
     return new DatabaseEngine({
+      family: DatabaseFamily.CUSTOM,
       name: opts.name,
       image: opts.image,
       port: opts.port,
@@ -430,8 +481,9 @@ export class DatabaseEngine {
     });
   }
 
-  private static mysqlFamily(name: string, prefix: string, admin: string, dumper: string, socketDirectory: string,
+  private static mysqlFamily(family: DatabaseFamily, prefix: string, admin: string, dumper: string, socketDirectory: string,
     defaultVersion: string, opts: MysqlEngineOptions): DatabaseEngine {
+    const name: string = family;
     const version = opts.version ?? defaultVersion;
     const image = opts.image ?? `${name}:${version}`;
     const shutdown = opts.shutdownTimeout ?? Duration.seconds(60);
@@ -446,6 +498,7 @@ export class DatabaseEngine {
     // the entrypoint's networkless init server does not count as started.
     const ping = [admin, 'ping', '--host=127.0.0.1', `--port=${port}`, '--connect-timeout=4', '--silent'];
     return new DatabaseEngine({
+      family,
       name,
       image,
       port,
@@ -488,6 +541,9 @@ export class DatabaseEngine {
     });
   }
 
+  /** The kind of server: set by the factory, so a custom engine is `CUSTOM` whatever its name or image. */
+  public readonly family: DatabaseFamily;
+
   /** The engine's name: `postgres`, `mysql`, `mariadb`, or a custom engine's. */
   public readonly name: string;
 
@@ -517,7 +573,7 @@ export class DatabaseEngine {
 
   /**
    * A command, run in the database container, that makes the data on disk consistent before a volume snapshot
-   * (PostgreSQL: `CHECKPOINT`); undefined when the engine needs none.
+   * (PostgreSQL: `CHECKPOINT`); undefined when the engine needs none. A backup pod uses `networkCheckpointCommand()`.
    */
   public readonly checkpointCommand?: string[];
 
@@ -528,6 +584,7 @@ export class DatabaseEngine {
 
   private constructor(settings: EngineSettings) {
     this.settings = settings;
+    this.family = settings.family;
     this.name = settings.name;
     this.image = settings.image;
     this.port = settings.port;
@@ -550,6 +607,18 @@ export class DatabaseEngine {
     return this.settings.dump({ ...target, port: target.port ?? this.port });
   }
 
+  /**
+   * A command that makes the data on disk consistent before a volume snapshot, run from a separate pod over the
+   * network (never in the database container); the password must be in the `clientPasswordVariable` environment
+   * variable. Unlike `checkpointCommand`, it needs no access to the database's pod. Undefined when the engine has none
+   * (MySQL, MariaDB and custom engines: their files are crash-consistent, or their checkpoint runs in the container).
+   *
+   * @param target where to connect; what is left out comes from the client's environment
+   */
+  public networkCheckpointCommand(target: CheckpointTarget = {}): string[] | undefined {
+    return this.settings.networkCheckpoint?.(target ?? {});
+  }
+
   /** @internal */
   public _validate(path: string, kind: string, credentials: DatabaseCredentials): void {
     this.settings.validate(path, kind);
@@ -565,21 +634,6 @@ export class DatabaseEngine {
   public _container(credentials: DatabaseCredentials, database: string | undefined): EngineContainer {
     return this.settings.container(credentials, database);
   }
-}
-
-/** Startup (up to 15 minutes: crash recovery), liveness and readiness probes from one health command. */
-function commandProbes(command: string[]): Pick<EngineContainer, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
-  const probe = (period: number, failures: number) => kplus.Probe.fromCommand(command, {
-    periodSeconds: Duration.seconds(period), failureThreshold: failures, timeoutSeconds: Duration.seconds(5),
-  });
-  return { startupProbe: probe(10, 90), livenessProbe: probe(10, 6), readinessProbe: probe(5, 3) };
-}
-
-function tcpProbes(port: number): Pick<EngineContainer, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
-  const probe = (period: number, failures: number) => kplus.Probe.fromTcpSocket({
-    port, periodSeconds: Duration.seconds(period), failureThreshold: failures, timeoutSeconds: Duration.seconds(5),
-  });
-  return { startupProbe: probe(10, 90), livenessProbe: probe(10, 6), readinessProbe: probe(5, 3) };
 }
 
 function requireVersion(path: string, kind: string, prop: string, version: unknown, form: RegExp, accepted: string): void {

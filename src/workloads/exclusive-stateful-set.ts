@@ -5,17 +5,16 @@ import { DatabaseCredentials } from './database-credentials';
 import { DatabaseEngine } from './database-engine';
 import { createDisruptionBudget, podTemplateLabels } from './disruption-budget';
 import { DisruptionPolicy } from './disruption-policy';
-import { scratchVolumes, statefulContainer, terminationGrace } from './exclusive-stateful-set-container';
+import { completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedPodSecurityContext } from './pod-security';
 import {
-  completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from './pod-security';
+  SingleWriterContainer, containerProps, customContainer, engineContainer, placePods, requirePodOptions, scratchDirectories,
+  terminationGrace,
+} from './single-writer-container';
 import type { WritableDirectory } from './single-writer-workload';
-import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireDuration, requireEnv, requireLabels } from './validation';
+import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireDuration, requireLabels } from './validation';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
-import {
-  DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, LABEL_VALUE_RULE, isDns1123Label, isDns1123Subdomain, isLabelValue,
-} from '../internal/names';
+import { DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, isDns1123Label, isDns1123Subdomain } from '../internal/names';
 import { exactQuantity } from '../internal/quantity';
 import { addSynthChecks } from '../internal/synth-checks';
 import { requireEnumValue } from '../internal/validate';
@@ -510,34 +509,10 @@ export class ExclusiveStatefulSet extends Construct {
       throw invalidProp(path, kind, 'metadata.name', metadata.name ?? `generated "${statefulSet.name}"`, nameLengthRule(statefulSet.name));
     }
 
-    this.container = statefulSet.addContainer({
-      name: spec.containerName,
-      image: spec.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      command: spec.command,
-      args: spec.args,
-      ports: [{ number: spec.port, name: spec.portName }],
-      envVariables: { ...spec.env, ...props.env },
-      securityContext: restrictedContainerSecurityContext(spec.identity),
-      resources: props.resources ?? spec.resources,
-      startup: props.startupProbe ?? spec.startupProbe,
-      liveness: props.livenessProbe ?? spec.livenessProbe,
-      readiness: props.readinessProbe ?? spec.readinessProbe,
-      lifecycle: spec.preStopCommand ? { preStop: kplus.Handler.fromCommand(spec.preStopCommand) } : undefined,
-    });
-    mountScratchDirectories(this, this.container, scratchVolumes(spec.writableDirectories, this.claimTemplateName));
-
-    const placement = [
-      ...Object.entries(props.requiredNodeLabels ?? {}).map(([key, value]) => kplus.NodeLabelQuery.is(key, value)),
-      ...(props.zone !== undefined ? [kplus.NodeLabelQuery.is('topology.kubernetes.io/zone', props.zone)] : []),
-    ];
-    if (placement.length > 0) {
-      // One term with every expression: a node must match all of them.
-      statefulSet.scheduling.attract(kplus.Node.labeled(...placement));
-    }
-    for (const toleration of props.tolerations ?? []) {
-      statefulSet.scheduling.tolerate(kplus.Node.tainted(toleration));
-    }
+    this.container = statefulSet.addContainer(containerProps(spec, props));
+    // The claim template's volume is mounted at render time (ExclusiveClaimStatefulSet); no scratch volume takes its name.
+    mountScratchDirectories(this, this.container, scratchDirectories(spec.writableDirectories, this.claimTemplateName));
+    placePods(statefulSet.scheduling, props);
 
     this.podDisruptionBudget = createDisruptionBudget(this, 'DisruptionBudget', {
       policy: this.disruptionPolicy,
@@ -653,7 +628,37 @@ interface ValidatedProps {
   readonly retention: Required<ClaimRetentionPolicy>;
 }
 
-/** Eager checks of everything but the container (exclusive-stateful-set-container.ts checks that). */
+/** Props that describe a container by hand; with an engine they would be silently overridden, so they are refused. */
+const CONTAINER_PROPS = [
+  'image', 'command', 'args', 'port', 'portName', 'mountPath', 'runAsUser', 'runAsGroup', 'fsGroup',
+  'writableDirectories', 'preStopCommand', 'preStopTimeout',
+] as const;
+
+/** Checks the props and describes the container: the engine's when one is given, else the one the props describe. */
+function statefulContainer(path: string, kind: string, props: ExclusiveStatefulSetProps): SingleWriterContainer {
+  const engine = props.engine;
+  if (engine !== undefined) {
+    // A value that is not an engine is engineContainer's to refuse.
+    const given = engine instanceof DatabaseEngine ? CONTAINER_PROPS.find(prop => props[prop] !== undefined) : undefined;
+    if (given !== undefined) {
+      throw invalidProp(path, kind, given, describeValue(props[given]),
+        `the ${engine.name} engine sets it; accepted: no ${given} with an engine (use DatabaseEngine.custom() to choose it)`);
+    }
+    return engineContainer(path, kind, props);
+  }
+  if (props.image === undefined) {
+    throw invalidProp(path, kind, 'image', undefined,
+      'accepted: a pinned image (with port and mountPath), or an engine such as DatabaseEngine.postgres() instead');
+  }
+  for (const prop of ['credentials', 'database'] as const) {
+    if (props[prop] !== undefined) {
+      throw invalidProp(path, kind, prop, describeValue(props[prop]), 'it only applies to an engine; accepted: engine given too, or no ' + prop);
+    }
+  }
+  return customContainer(path, kind, props);
+}
+
+/** Eager checks of everything but the container (statefulContainer checks that). */
 function validateProps(path: string, kind: string, props: ExclusiveStatefulSetProps): ValidatedProps {
   validateMetadata(path, kind, props.metadata, false);
   const name = props.metadata?.name;
@@ -711,30 +716,7 @@ function validateProps(path: string, kind: string, props: ExclusiveStatefulSetPr
   requireEnumValue(path, kind, 'claimRetentionPolicy.whenScaled', retention?.whenScaled, ClaimRetention, 'ClaimRetention');
 
   if (props.terminationGracePeriod !== undefined) requireDuration(path, kind, 'terminationGracePeriod', props.terminationGracePeriod, 1);
-  for (const prop of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const) {
-    if (props[prop] !== undefined && !(props[prop] instanceof kplus.Probe)) {
-      throw invalidProp(path, kind, prop, describeValue(props[prop]), 'accepted: a kplus.Probe, e.g. kplus.Probe.fromCommand([...])');
-    }
-  }
-  if (props.resources !== undefined && (typeof props.resources !== 'object' || props.resources === null || Array.isArray(props.resources))) {
-    throw invalidProp(path, kind, 'resources', props.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { request: Size.mebibytes(512) } }');
-  }
-  requireEnv(path, kind, props.env);
-  requireLabels(path, kind, 'requiredNodeLabels', props.requiredNodeLabels);
-  if (props.zone !== undefined && (typeof props.zone !== 'string' || props.zone === '' || !isLabelValue(props.zone))) {
-    throw invalidProp(path, kind, 'zone', props.zone, `accepted: a zone name (a label value: ${LABEL_VALUE_RULE}), e.g. "eu-west-1a"`);
-  }
-  if (props.tolerations !== undefined && (!Array.isArray(props.tolerations) || !props.tolerations.every(t => t instanceof kplus.NodeTaintQuery))) {
-    throw invalidProp(path, kind, 'tolerations', describeValue(props.tolerations),
-      'accepted: a list of kplus.NodeTaintQuery, e.g. [kplus.NodeTaintQuery.is("dedicated", "database")]');
-  }
-  if (props.priorityClassName !== undefined && (typeof props.priorityClassName !== 'string' || !isDns1123Subdomain(props.priorityClassName))) {
-    throw invalidProp(path, kind, 'priorityClassName', props.priorityClassName, `accepted: the name of a PriorityClass, ${DNS1123_SUBDOMAIN_RULE}`);
-  }
-  if (props.disruptionPolicy !== undefined && !(props.disruptionPolicy instanceof DisruptionPolicy)) {
-    throw invalidProp(path, kind, 'disruptionPolicy', describeValue(props.disruptionPolicy),
-      'accepted: DisruptionPolicy.allowEviction(), DisruptionPolicy.blockVoluntaryEvictions() or DisruptionPolicy.none()');
-  }
+  requirePodOptions(path, kind, props);
   return {
     replicas,
     storageQuantity,

@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import { DatabaseCredentials } from './database-credentials';
 import { DatabaseEngine } from './database-engine';
-import { CONTAINER, SingleWriterContainer } from './single-writer-container';
+import { CONTAINER, SingleWriterContainer, engineContainer } from './single-writer-container';
 import { SingleWriterOptions, SingleWriterWorkload, SingleWriterWorkloadProps } from './single-writer-workload';
-import { isPortName, requireNoReservedEnv } from './validation';
 import { invalidProp, pathOf } from '../internal/errors';
 
 /**
@@ -84,42 +83,5 @@ function databaseContainer(path: string, kind: string, props: SingleWriterDataba
   if (props === undefined || props === null || typeof props !== 'object') {
     throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least engine, credentials and storage or volume');
   }
-  const { engine, credentials, database } = props;
-  if (!(engine instanceof DatabaseEngine)) {
-    throw invalidProp(path, kind, 'engine', engine === undefined ? undefined : String(engine),
-      'accepted: DatabaseEngine.postgres(), mysql(), mariadb() or custom({...})');
-  }
-  if (!(credentials instanceof DatabaseCredentials)) {
-    throw invalidProp(path, kind, 'credentials', credentials === undefined ? undefined : String(credentials),
-      'accepted: DatabaseCredentials.fromSecret(secret, { passwordKey }); a password cannot be given as text');
-  }
-  credentials._validate(path, kind, 'credentials');
-  engine._validate(path, kind, credentials);
-  if (database !== undefined && (typeof database !== 'string' || !DATABASE_NAME.test(database))) {
-    throw invalidProp(path, kind, 'database', database, 'accepted: at most 63 letters, digits and "_", starting with a letter or "_"');
-  }
-  requireNoReservedEnv(path, kind, props.env, engine._reservedEnv(), `the ${engine.name} engine`);
-
-  const server = engine._container(credentials, database);
-  return {
-    containerName: engine.name,
-    image: server.image,
-    args: server.args,
-    port: engine.port,
-    portName: isPortName(engine.name) ? engine.name : 'db',
-    mountPath: engine.mountPath,
-    identity: { user: engine.user, group: engine.group, fsGroup: engine.group },
-    env: server.env,
-    writableDirectories: server.writableDirectories,
-    preStopCommand: server.preStopCommand,
-    preStopTimeout: server.preStopTimeout,
-    shutdownBudget: props.shutdownBudget ?? server.shutdownBudget,
-    startupProbe: server.startupProbe,
-    livenessProbe: server.livenessProbe,
-    readinessProbe: server.readinessProbe,
-    resources: server.resources,
-  };
+  return engineContainer(path, kind, props);
 }
-
-/** A database name that needs no quoting in SQL nor in a shell. */
-const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

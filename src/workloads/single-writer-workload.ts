@@ -5,18 +5,13 @@ import { registerExclusiveMount } from './claim-registry';
 import { createDisruptionBudget, podTemplateLabels } from './disruption-budget';
 import { DisruptionPolicy } from './disruption-policy';
 import { LinterExemption } from './linter-exemption';
+import { completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedPodSecurityContext } from './pod-security';
 import {
-  completePodSpec, mountScratchDirectories, PodSpecCompletion,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, ScratchDirectory,
-} from './pod-security';
-import { CONTAINER, GRACE_MARGIN_SECONDS, SingleWriterContainer } from './single-writer-container';
-import {
-  DNS1035_LABEL_RULE, describeValue, isDns1035Label, isPortName, requireAbsolutePath, requireCommand, requireDuration,
-  requireEnv, requireId, requireImage, requireLabels, requirePort, requireWritableDirectories, wholeSeconds,
-} from './validation';
+  CONTAINER, SingleWriterContainer, containerProps, customContainer, placePods, requirePodOptions, scratchDirectories, terminationGrace,
+} from './single-writer-container';
+import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireDuration, requireLabels } from './validation';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
-import { DNS1123_SUBDOMAIN_RULE, LABEL_VALUE_RULE, isDns1123Subdomain, isLabelValue } from '../internal/names';
 import { addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';
@@ -294,16 +289,7 @@ export interface SingleWriterWorkloadProps extends SingleWriterOptions {
   readonly preStopTimeout?: Duration;
 }
 
-/** How long the process may take to exit after SIGTERM, unless told. */
-const DEFAULT_SHUTDOWN_BUDGET = Duration.seconds(30);
-/** The preStop command's bound, unless told. */
-const DEFAULT_PRESTOP_TIMEOUT = Duration.seconds(30);
-const DEFAULT_SCRATCH_SIZE = Size.mebibytes(256);
 const DATA_VOLUME_NAME = 'data';
-const DEFAULT_WORKLOAD_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(1000) },
-  memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
-};
 
 /**
  * Any container run so that it can never have two writers on its data volume: a one-replica `Deployment` with the
@@ -354,7 +340,7 @@ export class SingleWriterWorkload extends Construct {
       throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least image, port, mountPath and storage or volume');
     }
     validateOptions(path, kind, props);
-    const spec = (props as { [CONTAINER]?: SingleWriterContainer })[CONTAINER] ?? workloadContainer(path, kind, props);
+    const spec = (props as { [CONTAINER]?: SingleWriterContainer })[CONTAINER] ?? customContainer(path, kind, props);
     const grace = terminationGrace(path, kind, spec, props.terminationGracePeriod);
     const disruptionPolicy = props.disruptionPolicy ?? DisruptionPolicy.allowEviction();
     disruptionPolicy._validate(path, kind, 'disruptionPolicy', 1);
@@ -406,36 +392,11 @@ export class SingleWriterWorkload extends Construct {
       deployment.select(kplus.LabelSelector.of({ labels: props.podLabels }));
     }
 
-    this.container = deployment.addContainer({
-      name: spec.containerName,
-      image: spec.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      command: spec.command,
-      args: spec.args,
-      ports: [{ number: spec.port, name: spec.portName }],
-      envVariables: { ...spec.env, ...props.env },
-      securityContext: restrictedContainerSecurityContext(spec.identity),
-      resources: props.resources ?? spec.resources,
-      startup: props.startupProbe ?? spec.startupProbe,
-      liveness: props.livenessProbe ?? spec.livenessProbe,
-      readiness: props.readinessProbe ?? spec.readinessProbe,
-      lifecycle: spec.preStopCommand ? { preStop: kplus.Handler.fromCommand(spec.preStopCommand) } : undefined,
-    });
+    this.container = deployment.addContainer(containerProps(spec, props));
     const dataVolume = kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', this.volume, { name: DATA_VOLUME_NAME });
     this.container.mount(spec.mountPath, dataVolume);
-    mountScratchDirectories(this, this.container, scratchDirectories(spec.writableDirectories));
-
-    const placement = [
-      ...Object.entries(props.requiredNodeLabels ?? {}).map(([key, value]) => kplus.NodeLabelQuery.is(key, value)),
-      ...(props.zone !== undefined ? [kplus.NodeLabelQuery.is('topology.kubernetes.io/zone', props.zone)] : []),
-    ];
-    if (placement.length > 0) {
-      // One term with every expression: a node must match all of them.
-      deployment.scheduling.attract(kplus.Node.labeled(...placement));
-    }
-    for (const toleration of props.tolerations ?? []) {
-      deployment.scheduling.tolerate(kplus.Node.tainted(toleration));
-    }
+    mountScratchDirectories(this, this.container, scratchDirectories(spec.writableDirectories, DATA_VOLUME_NAME));
+    placePods(deployment.scheduling, props);
 
     this.podDisruptionBudget = createDisruptionBudget(this, 'DisruptionBudget', {
       policy: this.disruptionPolicy,
@@ -510,72 +471,6 @@ function childMetadataOf(metadata: ApiObjectMetadata, suffix: string, name?: str
   };
 }
 
-/** The derived grace period, or the given one when it is long enough. */
-function terminationGrace(path: string, kind: string, spec: SingleWriterContainer, given: Duration | undefined): Duration {
-  const minimum = spec.preStopTimeout.toSeconds() + spec.shutdownBudget.toSeconds() + GRACE_MARGIN_SECONDS;
-  if (given === undefined) return Duration.seconds(minimum);
-  const seconds = wholeSeconds(given);
-  if (seconds === undefined || seconds < minimum) {
-    throw invalidProp(path, kind, 'terminationGracePeriod', seconds === undefined ? given : `${seconds}s`,
-      `it counts from before the preStop hook, so it must cover the preStop timeout (${spec.preStopTimeout.toSeconds()}s) `
-      + `plus the shutdown budget (${spec.shutdownBudget.toSeconds()}s) plus ${GRACE_MARGIN_SECONDS}s, or the process is killed `
-      + `mid-shutdown; accepted: a Duration of whole seconds, at least ${minimum}s`);
-  }
-  return given;
-}
-
-/** The container of a plain `SingleWriterWorkload`, from its props. */
-function workloadContainer(path: string, kind: string, props: SingleWriterWorkloadProps): SingleWriterContainer {
-  requireImage(path, kind, 'image', props.image);
-  requireCommand(path, kind, 'command', props.command);
-  requireCommand(path, kind, 'args', props.args);
-  requirePort(path, kind, 'port', props.port);
-  if (props.portName !== undefined && !isPortName(props.portName)) {
-    throw invalidProp(path, kind, 'portName', props.portName,
-      'accepted: an IANA service name, at most 15 lowercase letters, digits and "-", with at least one letter, e.g. "http"');
-  }
-  requireAbsolutePath(path, kind, 'mountPath', props.mountPath);
-  const user = props.runAsUser ?? 1000;
-  const group = props.runAsGroup ?? 1000;
-  requireId(path, kind, 'runAsUser', user, true);
-  requireId(path, kind, 'runAsGroup', group, false);
-  requireId(path, kind, 'fsGroup', props.fsGroup ?? group, false);
-  if (props.preStopCommand !== undefined) {
-    requireCommand(path, kind, 'preStopCommand', props.preStopCommand);
-    if (props.preStopCommand.length === 0) {
-      throw invalidProp(path, kind, 'preStopCommand', props.preStopCommand, 'accepted: a non-empty command, or no preStopCommand');
-    }
-  } else if (props.preStopTimeout !== undefined) {
-    throw invalidProp(path, kind, 'preStopTimeout', props.preStopTimeout, 'it only applies to preStopCommand; accepted: preStopCommand given too, or no preStopTimeout');
-  }
-  const writableDirectories = props.writableDirectories ?? [{ path: '/tmp' }];
-  requireWritableDirectories(path, kind, 'writableDirectories', writableDirectories, props.mountPath);
-  const probe = (period: number, failures: number) => kplus.Probe.fromTcpSocket({
-    port: props.port, periodSeconds: Duration.seconds(period), failureThreshold: failures, timeoutSeconds: Duration.seconds(5),
-  });
-  return {
-    containerName: 'main',
-    image: props.image,
-    command: props.command,
-    args: props.args,
-    port: props.port,
-    portName: props.portName ?? 'main',
-    mountPath: props.mountPath,
-    identity: { user, group, fsGroup: props.fsGroup ?? group },
-    env: {},
-    writableDirectories,
-    preStopCommand: props.preStopCommand,
-    preStopTimeout: props.preStopCommand
-      ? requireDuration(path, kind, 'preStopTimeout', props.preStopTimeout ?? DEFAULT_PRESTOP_TIMEOUT, 1)
-      : Duration.seconds(0),
-    shutdownBudget: requireDuration(path, kind, 'shutdownBudget', props.shutdownBudget ?? DEFAULT_SHUTDOWN_BUDGET, 0),
-    startupProbe: probe(10, 90),
-    livenessProbe: probe(10, 6),
-    readinessProbe: probe(5, 3),
-    resources: DEFAULT_WORKLOAD_RESOURCES,
-  };
-}
-
 /** Checks of the options every single writer shares. */
 function validateOptions(path: string, kind: string, props: SingleWriterOptions): void {
   validateMetadata(path, kind, props.metadata, false);
@@ -614,29 +509,7 @@ function validateOptions(path: string, kind: string, props: SingleWriterOptions)
   }
   requireStrategy(path, kind, props.strategy);
   if (props.shutdownBudget !== undefined) requireDuration(path, kind, 'shutdownBudget', props.shutdownBudget, 0);
-  for (const prop of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const) {
-    if (props[prop] !== undefined && !(props[prop] instanceof kplus.Probe)) {
-      throw invalidProp(path, kind, prop, describeValue(props[prop]), 'accepted: a kplus.Probe, e.g. kplus.Probe.fromCommand([...])');
-    }
-  }
-  if (props.resources !== undefined && (typeof props.resources !== 'object' || props.resources === null)) {
-    throw invalidProp(path, kind, 'resources', props.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { request: Size.mebibytes(512) } }');
-  }
-  requireEnv(path, kind, props.env);
-  requireLabels(path, kind, 'requiredNodeLabels', props.requiredNodeLabels);
-  if (props.zone !== undefined && (typeof props.zone !== 'string' || props.zone === '' || !isLabelValue(props.zone))) {
-    throw invalidProp(path, kind, 'zone', props.zone, `accepted: a zone name (a label value: ${LABEL_VALUE_RULE}), e.g. "eu-west-1a"`);
-  }
-  if (props.tolerations !== undefined && (!Array.isArray(props.tolerations) || !props.tolerations.every(t => t instanceof kplus.NodeTaintQuery))) {
-    throw invalidProp(path, kind, 'tolerations', describeValue(props.tolerations), 'accepted: a list of kplus.NodeTaintQuery, e.g. [kplus.NodeTaintQuery.is("dedicated", "database")]');
-  }
-  if (props.priorityClassName !== undefined && (typeof props.priorityClassName !== 'string' || !isDns1123Subdomain(props.priorityClassName))) {
-    throw invalidProp(path, kind, 'priorityClassName', props.priorityClassName, `accepted: the name of a PriorityClass, ${DNS1123_SUBDOMAIN_RULE}`);
-  }
-  if (props.disruptionPolicy !== undefined && !(props.disruptionPolicy instanceof DisruptionPolicy)) {
-    throw invalidProp(path, kind, 'disruptionPolicy', describeValue(props.disruptionPolicy),
-      'accepted: DisruptionPolicy.allowEviction(), DisruptionPolicy.blockVoluntaryEvictions() or DisruptionPolicy.none()');
-  }
+  requirePodOptions(path, kind, props);
   if (props.allowFrom !== undefined && !Array.isArray(props.allowFrom)) {
     throw invalidProp(path, kind, 'allowFrom', describeValue(props.allowFrom), 'accepted: a list of kplus.INetworkPolicyPeer');
   }
@@ -661,16 +534,3 @@ function requireStrategy(path: string, kind: string, strategy: kplus.DeploymentS
       + 'rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(0) })');
   }
 }
-
-/** emptyDir volumes named after their paths (`/var/run/postgresql` → `var-run-postgresql`), unique and never `data`. */
-function scratchDirectories(directories: readonly WritableDirectory[]): ScratchDirectory[] {
-  const names = new Set<string>([DATA_VOLUME_NAME]);
-  return directories.map((directory) => {
-    const base = directory.path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50).replace(/-+$/, '') || 'root';
-    let name = base;
-    for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
-    names.add(name);
-    return { name, path: directory.path, sizeLimit: directory.sizeLimit ?? DEFAULT_SCRATCH_SIZE };
-  });
-}
-

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
+import { postgresLookalike } from './support/engines';
 import { tempDir } from './support/run-script';
 import {
   DatabaseCredentials, DatabaseEngine, ExclusiveStorageClass, ExclusiveVolume, LogicalBackupSchedule, LogicalBackupScheduleProps,
@@ -242,6 +243,7 @@ describe('bad input is refused early, naming the path, the prop and what is acce
   const cases: Case[] = [
     ['a MySQL database', (c) => ({ database: postgres(c, { engine: DatabaseEngine.mysql() }) }), 'database', /its engine is mysql, and logical backups support PostgreSQL only for now/],
     ['a MariaDB database', (c) => ({ database: postgres(c, { engine: DatabaseEngine.mariadb() }) }), 'database', /its engine is mariadb.*no tested dump script/],
+    ['a custom engine named like PostgreSQL', (c) => ({ database: postgres(c, { engine: postgresLookalike() }) }), 'database', /its engine is postgres, and logical backups support PostgreSQL only/],
     ['no database', () => ({ database: undefined }), 'database', /a SingleWriterDatabase/],
     ['the database\'s own volume', (c) => { const db = postgres(c); return { database: db, storage: undefined, volume: db.volume }; }, 'volume', /database's own data volume/],
     ['both volume and storage', (c) => ({ volume: new ExclusiveVolume(c, 'V', { storage: Size.gibibytes(1) }) }), 'storage', /volume \(Test\/V\) is given too/],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
+import { postgresLookalike } from './support/engines';
 import { tempDir } from './support/run-script';
 import {
   DatabaseCredentials, DatabaseEngine, ExclusiveVolume, LogicalBackupSchedule, SingleWriterDatabase, SnapshotBackupSchedule,
@@ -282,6 +283,7 @@ describe('checkpoints by engine', () => {
   test.each([
     ['mysql', DatabaseEngine.mysql()],
     ['mariadb', DatabaseEngine.mariadb()],
+    ['a custom engine named like PostgreSQL', postgresLookalike()],
   ])('%s has no checkpoint: crash-consistent snapshots, and checkpoint: true is refused', (_name, engine) => {
     const chart = chartIn();
     const db = postgres(chart, { engine });

@@ -5,7 +5,7 @@ import {
   GIB_20, appValidationErrors, expectPropError, only, problemFindings, seedCredentials, synthWorkloads, testChart,
 } from './support';
 import {
-  CustomDatabaseEngineOptions, DatabaseCredentials, DatabaseEngine, ExclusiveVolume, SingleWriterDatabase, SingleWriterDatabaseProps,
+  CustomDatabaseEngineOptions, DatabaseCredentials, DatabaseEngine, DatabaseFamily, ExclusiveVolume, SingleWriterDatabase, SingleWriterDatabaseProps,
 } from '../../src';
 import { runRules } from '../../src/rules';
 
@@ -103,6 +103,16 @@ describe('PostgreSQL', () => {
     expect(db.dumpCommand()).toEqual(['pg_dump', '--host=db', '--port=5432', '--username=postgres', '--format=custom', '--no-password']);
   });
 
+  test('its family, and a CHECKPOINT a backup pod runs over the network', () => {
+    expect(db.engine.family).toBe(DatabaseFamily.POSTGRES);
+    // Left out: libpq takes host, port and user from PGHOST, PGPORT and PGUSER, and always the password from PGPASSWORD.
+    expect(db.engine.networkCheckpointCommand()).toEqual(
+      ['psql', '--no-password', '--no-psqlrc', '--set=ON_ERROR_STOP=1', '--dbname=postgres', '--command=CHECKPOINT']);
+    expect(db.engine.networkCheckpointCommand({ host: 'db.shop.svc', port: 6432, username: 'backup' })).toEqual(
+      ['psql', '--no-password', '--no-psqlrc', '--set=ON_ERROR_STOP=1', '--host=db.shop.svc', '--port=6432',
+        '--username=backup', '--dbname=postgres', '--command=CHECKPOINT']);
+  });
+
   test('the rules engine finds nothing wrong', () => {
     expect(problemFindings(manifests)).toEqual([]);
     expect(appValidationErrors(chart)).toEqual([]);
@@ -176,9 +186,9 @@ describe('PostgreSQL options', () => {
 });
 
 describe.each([
-  ['mysql', DatabaseEngine.mysql(), 'mysql:8.4.6', 'MYSQL', 'mysqladmin', 'mysqldump', '/var/run/mysqld', 'var-run-mysqld'],
-  ['mariadb', DatabaseEngine.mariadb(), 'mariadb:11.4.7', 'MARIADB', 'mariadb-admin', 'mariadb-dump', '/run/mysqld', 'run-mysqld'],
-])('%s', (name, engine, image, prefix, admin, dumper, socketDirectory, socketVolume) => {
+  ['mysql', DatabaseEngine.mysql(), DatabaseFamily.MYSQL, 'mysql:8.4.6', 'MYSQL', 'mysqladmin', 'mysqldump', '/var/run/mysqld', 'var-run-mysqld'],
+  ['mariadb', DatabaseEngine.mariadb(), DatabaseFamily.MARIADB, 'mariadb:11.4.7', 'MARIADB', 'mariadb-admin', 'mariadb-dump', '/run/mysqld', 'run-mysqld'],
+])('%s', (name, engine, family, image, prefix, admin, dumper, socketDirectory, socketVolume) => {
   const { chart, db } = build(engine, { database: 'shop' });
   const manifests = synthWorkloads(chart);
   const spec = only(manifests, 'Deployment').spec.template.spec;
@@ -220,6 +230,8 @@ describe.each([
     expect(db.engine.dumpCommand({ host: 'db.shop.svc' })).toContain('--all-databases');
     expect(db.engine.clientPasswordVariable).toBe('MYSQL_PWD');
     expect(db.checkpointCommand).toBeUndefined();
+    expect(db.engine.networkCheckpointCommand({ host: 'db' })).toBeUndefined();
+    expect(db.engine.family).toBe(family);
   });
 
   test('the rules engine finds nothing wrong', () => {
@@ -264,7 +276,17 @@ describe('custom engine', () => {
     expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '512Mi' } });
     expect(db.dumpCommand()).toEqual(['redis-cli', '-h', 'db', '-p', '6379', '--rdb', '-']);
     expect(db.checkpointCommand).toBeUndefined();
+    expect(db.engine.family).toBe(DatabaseFamily.CUSTOM);
+    expect(db.engine.networkCheckpointCommand()).toBeUndefined();
     expect(problemFindings(manifests)).toEqual([]);
+  });
+
+  test('a custom engine that looks like PostgreSQL in every way a client can tell is still CUSTOM', () => {
+    const engine = DatabaseEngine.custom({
+      ...REDIS, name: 'postgres', image: 'postgres:15.14', port: 5432, passwordVariable: 'PGPASSWORD', defaultUsername: 'postgres',
+    });
+    expect(engine.family).toBe(DatabaseFamily.CUSTOM);
+    expect(engine.networkCheckpointCommand()).toBeUndefined();
   });
 
   test('a user name variable, with the name from the credentials or the default; TCP probes without a health command', () => {
