@@ -76,11 +76,13 @@ importSnapshots.exec(
   + ' && cdk8s import .tmp/snapshot-crds.yaml --language typescript --output src/imports',
 );
 
-// The main job: synthesize every example app with the real cdk8s CLI into examples/<name>/dist/.
+// The main job: synthesize every example app with the real cdk8s CLI into examples/<name>/dist/, then audit the
+// output with the `rwop` command line as a user would run it (the compiled bin).
 const examples = project.addTask('examples', {
-  description: 'Synthesize every app in examples/ with the cdk8s CLI and list what was written',
+  description: 'Synthesize every app in examples/ with the cdk8s CLI, then audit the output with `rwop audit`',
   env: { CDK8S_CHECK_UPGRADE: 'false' },
 });
+examples.spawn(project.tasks.tryFind('compile')!);
 examples.exec('node scripts/synth-examples.js');
 
 // The backup constructs read their in-cluster scripts (real .sh files with their own tests) next to the compiled code.

@@ -3,6 +3,7 @@ export * from './volumes/exclusive-volume';
 export * from './volumes/volume-data-source';
 export * from './volumes/volume-snapshot';
 export * from './volumes/volume-snapshot-class';
+export * from './plugin/rwop-validation';
 export * from './workloads/database-credentials';
 export * from './workloads/database-engine';
 export * from './workloads/disruption-policy';

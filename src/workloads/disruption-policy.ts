@@ -53,9 +53,10 @@ export class DisruptionPolicy {
   /**
    * The seed's `maxUnavailable: 0`: no voluntary eviction is ever allowed.
    *
-   * **This makes every node drain hang until someone moves the pod.** `kubectl drain`, node upgrades (managed node
-   * pools included) and the cluster autoscaler wait, retrying forever, for an eviction the budget never allows; the
-   * node is never emptied until an operator deletes the pod (or the budget) by hand. It does not protect against
+   * **This makes every node drain hang until someone moves the pod.** `kubectl drain` and the cluster autoscaler
+   * retry forever for an eviction the budget never allows, so the node is never emptied until an operator deletes the
+   * pod (or the budget) by hand; managed node-pool upgrades stall until their own timeout, after which some evict the
+   * pod anyway (GKE respects a budget for one hour), so the budget does not even hold there. It does not protect against
    * involuntary disruptions (node failure, OOM kill, preemption). Prefer `allowEviction()` unless someone is on hand to
    * move the database in every maintenance window; give a `reason` to say who.
    *

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// The `rwop` executable: main() with the process's I/O. Imports nothing heavy (no cdk8s): it must start fast.
+import * as nodeModule from 'module';
+// Node 22 and later keep V8's compiled code of the modules below between runs, a faster cold start; Node 20 has
+// no such cache (the call is absent there). It must run before the other modules load.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+import { main } from './main';
+import type { CliIO } from './main';
+
+const io: CliIO = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin,
+  cwd: process.cwd(),
+  stdinIsTTY: process.stdin.isTTY === true,
+};
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+// exitCode, not exit(): pending writes to a pipe are flushed before the process ends.
+main(process.argv.slice(2), io).then((code) => {
+  process.exitCode = code;
+}, (e: unknown) => {
+  process.stderr.write(`rwop: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exitCode = 2;
+});

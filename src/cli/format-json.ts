@@ -1,0 +1,78 @@
+// `rwop audit --format json`: a stable, documented shape for scripts. Every key is always present (null when
+// unknown), so that consumers never test for a missing key. Bump `schemaVersion` on any incompatible change.
+import type { Finding, ObjectRef, Severity } from '../rules';
+import type { AuditReport, SeverityCounts } from './report';
+import { countFindings, failingFindings } from './report';
+
+/** The document `--format json` prints. */
+export interface JsonReport {
+  /** 1 for this shape. */
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: 'rwop'; readonly version: string };
+  readonly summary: SeverityCounts & {
+    readonly objects: number;
+    readonly failOn: Severity;
+    /** True when `rwop audit` exits 1: an unsuppressed finding at or above `failOn`. */
+    readonly failed: boolean;
+  };
+  /** In the engine's order: by severity, rule id, main object, message. */
+  readonly findings: readonly JsonFinding[];
+}
+
+export interface JsonFinding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The rule's remediation. */
+  readonly remediation: string;
+  /** Every object involved, the main one first. */
+  readonly objects: readonly JsonObject[];
+  /** The reason given in `rwop.dev/suppress-reason`, or null when the finding is not suppressed. */
+  readonly suppressed: { readonly reason: string } | null;
+}
+
+export interface JsonObject {
+  readonly apiVersion: string | null;
+  readonly kind: string;
+  readonly name: string;
+  /** Null for a cluster-scoped kind. */
+  readonly namespace: string | null;
+  /** As given on the command line (`<stdin>` for `-`); null when unknown. */
+  readonly file: string | null;
+  /** 1-based line of the object's first line in `file`. */
+  readonly line: number | null;
+}
+
+export function formatJson(report: AuditReport, version: string): string {
+  const remediations = new Map(report.rules.map((rule) => [rule.id, rule.remediation]));
+  const document: JsonReport = {
+    schemaVersion: 1,
+    tool: { name: 'rwop', version },
+    summary: {
+      objects: report.objectCount,
+      ...countFindings(report.findings),
+      failOn: report.failOn,
+      failed: failingFindings(report.findings, report.failOn).length > 0,
+    },
+    findings: report.findings.map((found: Finding): JsonFinding => ({
+      ruleId: found.ruleId,
+      severity: found.severity,
+      message: found.message,
+      remediation: remediations.get(found.ruleId) ?? '',
+      objects: found.objects.map(jsonObject),
+      suppressed: found.suppressed ? { reason: found.suppressed.reason } : null,
+    })),
+  };
+  return JSON.stringify(document, null, 2) + '\n';
+}
+
+function jsonObject(ref: ObjectRef): JsonObject {
+  return {
+    apiVersion: ref.apiVersion ?? null,
+    kind: ref.kind,
+    name: ref.name,
+    namespace: ref.namespace ?? null,
+    file: ref.source?.file ?? null,
+    line: ref.source?.line ?? null,
+  };
+}

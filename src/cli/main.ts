@@ -1,0 +1,104 @@
+// `rwop`: the command line face of the rules engine. main() parses nothing but the command name and hands the
+// rest to the command; it returns the exit code so that tests run it in-process.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './command';
+import type { Command } from './command';
+import { COMMANDS } from './commands';
+import { InputError } from './read-manifests';
+
+/** Everything a command touches of the outside world, so that tests can fake it. */
+export interface CliIO {
+  /** The directory relative paths are resolved against (and SARIF URIs are relative to). */
+  readonly cwd: string;
+  /** True when standard input is a terminal: then `rwop audit` with no path is a usage error, not a wait. */
+  readonly stdinIsTTY?: boolean;
+  /** Writes to standard output as is (the caller ends its lines). */
+  stdout(text: string): void;
+  /** Writes to standard error as is. */
+  stderr(text: string): void;
+  /** All of standard input, as UTF-8. */
+  readStdin(): Promise<string>;
+}
+
+/** Runs `rwop <argv...>` (argv without `node` and the script) and returns its exit code. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    io.stderr(usage());
+    return EXIT_USAGE;
+  }
+  if (first === '--help' || first === '-h') {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout(`${packageInfo().version}\n`);
+    return EXIT_OK;
+  }
+  if (first === 'help') return rest.length === 0 ? main(['--help'], io) : main([rest[0], '--help'], io);
+  const command = COMMANDS.find((candidate) => candidate.name === first);
+  if (!command) {
+    io.stderr(`rwop: unknown ${first.startsWith('-') ? 'option' : 'command'} "${first}"\n\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  return runCommand(command, rest, io);
+}
+
+async function runCommand(command: Command, args: readonly string[], io: CliIO): Promise<number> {
+  try {
+    return await command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`rwop ${command.name}: ${e.message}\nRun "rwop ${command.name} --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof InputError) {
+      io.stderr(`rwop ${command.name}: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    // A bug of ours: say so, with the stack, and never exit 0 or 1 (which CI would read as a verdict).
+    io.stderr(`rwop ${command.name}: internal error, please report it: ${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'Usage: rwop <command> [options]',
+    '',
+    'Find and explain ReadWriteOncePod hazards in Kubernetes manifests.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Options:',
+    '  -h, --help     show this help (rwop <command> --help for a command)',
+    '  -V, --version  print the version',
+    '',
+    'Exit codes: 0 success, 1 findings (audit), 2 bad usage or unreadable input.',
+    '',
+  ].join('\n');
+}
+
+/** What the tool reports about itself, from our package.json. */
+export interface PackageInfo {
+  readonly version: string;
+  /** The project's home page (the repository). */
+  readonly informationUri: string;
+}
+
+/** Read from package.json, two levels up from both src/cli and lib/cli (and in the installed package). */
+export function packageInfo(): PackageInfo {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version?: string;
+    homepage?: string;
+    repository?: { url?: string } | string;
+  };
+  const repository = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
+  return {
+    version: manifest.version ?? '0.0.0',
+    informationUri: manifest.homepage ?? repository?.replace(/^git\+/, '').replace(/\.git$/, '') ?? 'https://www.npmjs.com/package/cdk8s-rwop',
+  };
+}

@@ -1,0 +1,193 @@
+// `rwop status`: reads a live cluster dump, prints the report of ./status.ts as text or JSON, exits 1 when something
+// waits on a held claim, a holder is stuck or an RWOP claim is not CSI, so that it can run from cron or an alert.
+import { parseArgs } from 'util';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command';
+import type { Command } from './command';
+import type { CliIO } from './main';
+import { readManifestInputs } from './read-manifests';
+import type { ClaimStatus, HolderStatus, StatusReport, WaitingPod } from './status';
+import { analyzeStatus, DEFAULT_STUCK_AFTER_SECONDS, formatDuration, newestTimestamp } from './status';
+
+const FORMATS = ['text', 'json'] as const;
+type Format = typeof FORMATS[number];
+
+/** Where the moment the dump is judged at came from. */
+type NowSource = 'option' | 'input' | 'clock';
+
+const HELP = `Usage: rwop status [options] [paths...|-]
+
+Shows, for every ReadWriteOncePod claim of a live cluster, who holds it, who waits for it and why, which holder
+is stuck, and what to do. Reads what this prints (files, directories, or "-"/no path for standard input):
+
+  kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json
+
+Options:
+  -f, --format <text|json>   output format (default: text)
+  -n, --namespace <name>     only the claims of this namespace
+      --now <time>           judge the dump at this RFC 3339 time (default: the newest timestamp in the input,
+                             else the clock), e.g. 2025-03-10T09:45:00Z
+      --stuck-after <d>      a holder Terminating this long past its grace period is stuck (default: ${formatDuration(DEFAULT_STUCK_AFTER_SECONDS)}),
+                             e.g. 90s, 10m, 1h30m
+  -h, --help                 show this help
+
+A pod waits on a held claim when the scheduler reports "ReadWriteOncePod access mode" (FailedScheduling, both
+wordings), the kubelet refuses the mount, or, for any claim, the volume is attached to another node (Multi-Attach).
+A holder is stuck when it is Terminating past --stuck-after or its node is not Ready.
+
+Exit codes: 0 healthy; 1 a pod waits on a held claim, a holder is stuck, a Multi-Attach error, or a
+ReadWriteOncePod claim that is not CSI; 2 bad usage or unreadable input.
+`;
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'show who holds each ReadWriteOncePod claim of a cluster dump, who waits and why',
+  run: runStatus,
+};
+
+interface StatusArgs {
+  readonly paths: readonly string[];
+  readonly format: Format;
+  readonly namespace?: string;
+  readonly now?: Date;
+  readonly stuckAfterSeconds: number;
+  readonly help: boolean;
+}
+
+async function runStatus(args: readonly string[], io: CliIO): Promise<number> {
+  const options = parseStatusArgs(args);
+  if (options.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (options.paths.length === 0 && io.stdinIsTTY) {
+    throw new UsageError('no input: pipe "kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json" into "rwop status -", or give the files');
+  }
+  const manifests = await readManifestInputs(options.paths.length === 0 ? ['-'] : options.paths, io);
+  const newest = newestTimestamp(manifests);
+  const [now, nowSource]: [Date, NowSource] = options.now ? [options.now, 'option'] : newest ? [newest, 'input'] : [new Date(), 'clock'];
+  const report = analyzeStatus(manifests, { now, namespace: options.namespace, stuckAfterSeconds: options.stuckAfterSeconds });
+  const exitCode = report.healthy ? EXIT_OK : EXIT_FINDINGS;
+  io.stdout(options.format === 'json' ? formatStatusJson(report, nowSource, exitCode) : formatStatusText(report, nowSource, exitCode));
+  if (manifests.length === 0) io.stderr('rwop status: warning: the input holds no Kubernetes object\n');
+  return exitCode;
+}
+
+function parseStatusArgs(args: readonly string[]): StatusArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'format': { type: 'string', short: 'f' },
+        'namespace': { type: 'string', short: 'n' },
+        'now': { type: 'string' },
+        'stuck-after': { type: 'string' },
+        'help': { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const format = values.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${format}"`);
+  const namespace = values.namespace;
+  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+    throw new UsageError(`--namespace must be a namespace name (lowercase letters, digits and "-", at most 63); got "${namespace}"`);
+  }
+  let now: Date | undefined;
+  if (values.now !== undefined) {
+    // RFC 3339 as Kubernetes writes it; Date.parse alone would take "March 3" too.
+    const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(values.now) ? Date.parse(values.now) : NaN;
+    if (Number.isNaN(time)) throw new UsageError(`--now must be an RFC 3339 time such as 2025-03-10T09:45:00Z; got "${values.now}"`);
+    now = new Date(time);
+  }
+  const stuckAfterSeconds = values['stuck-after'] === undefined ? DEFAULT_STUCK_AFTER_SECONDS : parseDuration(values['stuck-after']);
+  return { paths: positionals, format: format as Format, namespace, now, stuckAfterSeconds, help: values.help ?? false };
+}
+
+/** `90s`, `10m`, `1h30m`, `2d` → seconds (a Go-like duration with whole numbers; days allowed). */
+export function parseDuration(text: string): number {
+  const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (!match || text === '') throw new UsageError(`--stuck-after must be a duration such as 90s, 10m or 1h30m; got "${text}"`);
+  const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+  return ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
+}
+
+function formatStatusJson(report: StatusReport, nowSource: NowSource, exitCode: number): string {
+  return JSON.stringify({ schemaVersion: 1, nowSource, exitCode, ...report }, null, 2) + '\n';
+}
+
+/** One block per claim (its line, holders, waiting pods, problems with their actions), then a summary line. */
+function formatStatusText(report: StatusReport, nowSource: NowSource, exitCode: number): string {
+  const now = Date.parse(report.now);
+  const source = { option: '--now', input: 'the newest timestamp in the input', clock: 'the clock' }[nowSource];
+  const lines = [`rwop status at ${report.now} (${source}), ${report.namespace === null ? 'all namespaces' : `namespace ${report.namespace}`}`, ''];
+  if (report.claims.length === 0) lines.push('No ReadWriteOncePod claim in the input.', '');
+  for (const claim of report.claims) {
+    lines.push(claimLine(claim));
+    for (const holder of claim.holders) lines.push(...holderLines(holder, now));
+    for (const pod of claim.waiting) lines.push(...waitingLines(pod, now));
+    if (claim.holders.length === 0 && claim.waiting.length === 0) lines.push('  no pod mounts it');
+    for (const problem of claim.problems) {
+      lines.push(`  PROBLEM  ${problem.kind}: ${problem.message}`);
+      for (const action of problem.actions) lines.push(`           - ${action}`);
+    }
+    lines.push('');
+  }
+  lines.push(summaryLine(report, exitCode));
+  return lines.join('\n') + '\n';
+}
+
+function claimLine(claim: ClaimStatus): string {
+  const size = claim.capacity && claim.requested && claim.capacity !== claim.requested
+    ? `${claim.requested} (capacity ${claim.capacity})`
+    : claim.capacity ?? claim.requested ?? 'no size';
+  const csi = claim.csi === null ? 'CSI unknown' : claim.csi ? 'CSI' : 'not CSI';
+  const provisioner = claim.provisioner ? `${claim.provisioner}, ${csi}` : csi;
+  const storageClass = claim.storageClass === null ? `class unknown (${provisioner})`
+    : claim.storageClass === '' ? `no class (${provisioner})` : `class ${claim.storageClass} (${provisioner})`;
+  const volume = claim.volume ? `volume ${claim.volume}` : 'no volume';
+  return `${claim.namespace}/${claim.name}  ${claim.accessModes.join(',') || 'no access modes'}  ${claim.phase ?? 'no phase'}  ${size}  ${storageClass}  ${volume}`;
+}
+
+function holderLines(holder: HolderStatus, now: number): string[] {
+  const state = [holder.phase ?? 'no phase', holder.ready ? 'ready' : 'not ready'];
+  if (holder.terminating) {
+    const deadline = Date.parse(holder.terminating.deletionTimestamp);
+    state.push(holder.terminating.overdueSeconds > 0
+      ? `Terminating, ${formatDuration(holder.terminating.overdueSeconds)} past its grace period`
+      : `Terminating, grace period ends in ${formatDuration((deadline - now) / 1000)}`);
+  }
+  if (holder.nodeNotReady) state.push(`node Ready=${holder.nodeNotReady.status}`);
+  if (holder.stuck) state.push('STUCK');
+  return [`  holder   ${holder.name}  ${holder.workload}  node ${holder.node}  ${state.join(', ')}`];
+}
+
+function waitingLines(pod: WaitingPod, now: number): string[] {
+  const where = pod.node ? `on node ${pod.node}` : 'not scheduled';
+  const waitsFor = pod.waitsFor.length > 0 ? `, waits for ${pod.waitsFor.join(', ')}` : '';
+  const age = pod.createdAt ? ` for ${formatDuration((now - Date.parse(pod.createdAt)) / 1000)}` : '';
+  const lines = [`  waiting  ${pod.name}  ${pod.workload}  ${pod.phase ?? 'no phase'}${age}, ${where}${waitsFor} [${pod.cause}${pod.handOff ? ', hand-off in progress' : ''}]`];
+  if (pod.evidence) {
+    const times = pod.count !== null && pod.count > 1 ? `, ${pod.count} times` : '';
+    const last = pod.lastSeen ? `, last ${formatDuration((now - Date.parse(pod.lastSeen)) / 1000)} ago` : '';
+    lines.push(`           ${pod.evidence}${times}${last}: ${pod.message}`);
+  } else {
+    lines.push('           no event or condition says why (events expire after an hour)');
+  }
+  return lines;
+}
+
+function summaryLine(report: StatusReport, exitCode: number): string {
+  const s = report.summary;
+  return `rwop status: ${plural(s.rwopClaims, 'ReadWriteOncePod claim')} (${s.held} held), `
+    + `${plural(s.waitingOnHeldClaim, 'pod')} waiting on a held claim, ${plural(s.stuckHolders, 'stuck holder')}, `
+    + `${plural(s.multiAttach, 'Multi-Attach error')}, ${plural(s.notCsi, 'claim')} not CSI: exit ${exitCode}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,132 @@
+// The cdk8s validation plugin face of the rules engine (DESIGN.md §6): `cdk8s synth` loads this class by name from
+// cdk8s.yaml, hands it the synthesized files, and exits 2 when the report is submitted as a failure.
+import { promises as fs } from 'fs';
+import { InputError, parseManifests } from '../cli/read-manifests';
+import { isAtLeast, isSeverity, ruleById, runRules, selectRules, SEVERITIES } from '../rules';
+import type { Finding, Manifest, ObjectRef, Severity } from '../rules';
+
+/**
+ * Options of the `rwop` validation plugin, given as `properties` in `cdk8s.yaml`.
+ */
+export interface RwopValidationProps {
+  /**
+   * The lowest severity that fails `cdk8s synth`: `error`, `warning` or `info`. Findings below it are still reported.
+   *
+   * @default "error"
+   */
+  readonly failOn?: string;
+
+  /**
+   * Run only these rule ids (see the rule table in the README).
+   *
+   * @default - every rule
+   */
+  readonly only?: string[];
+
+  /**
+   * Do not run these rule ids.
+   *
+   * @default - none skipped
+   */
+  readonly skip?: string[];
+}
+
+/**
+ * A `cdk8s synth` validation plugin that runs the `rwop` rules (the same rules as `rwop audit` and the synth-time checks)
+ * over every manifest the app synthesizes.
+ *
+ * Declare it in `cdk8s.yaml`; `cdk8s synth` then exits 2 and prints each finding with its rule, the construct path and
+ * the manifest of every object involved when a finding reaches `failOn`:
+ *
+ * ```yaml
+ * validations:
+ *   - package: cdk8s-rwop
+ *     version: 1.2.3          # exact version, as cdk8s requires
+ *     class: RwopValidation
+ *     properties:
+ *       failOn: warning
+ * ```
+ *
+ * Suppressed findings (`rwop.dev/suppress` with a `rwop.dev/suppress-reason`) are counted in the report's summary,
+ * never silently dropped.
+ */
+export class RwopValidation {
+  private readonly failOn: Severity;
+  private readonly only?: string[];
+  private readonly skip?: string[];
+
+  public constructor(props: RwopValidationProps = {}) {
+    const failOn = props.failOn ?? 'error';
+    if (!isSeverity(failOn)) {
+      throw new Error(`RwopValidation property "failOn" is ${JSON.stringify(failOn)}; accepted: ${SEVERITIES.join(', ')}`);
+    }
+    for (const [name, value] of [['only', props.only], ['skip', props.skip]] as const) {
+      if (value !== undefined && !(Array.isArray(value) && value.every((id) => typeof id === 'string'))) {
+        throw new Error(`RwopValidation property "${name}" is ${JSON.stringify(value)}; accepted: a list of rule ids`);
+      }
+    }
+    // Unknown rule ids are a configuration mistake: fail at load time with the list of known ids.
+    selectRules({ only: props.only, skip: props.skip });
+    this.failOn = failOn;
+    this.only = props.only;
+    this.skip = props.skip;
+  }
+
+  /**
+   * Runs the rules over the synthesized manifests and submits the report to cdk8s.
+   *
+   * @param context the cdk8s CLI's `ValidationContext` (manifests, report)
+   */
+  public async validate(context: any): Promise<void> {
+    const manifests: Manifest[] = [];
+    for (const file of context.manifests as string[]) {
+      try {
+        manifests.push(...parseManifests(await fs.readFile(file, 'utf-8'), file));
+      } catch (e) {
+        const where = e instanceof InputError ? e.message : `${file}: ${(e as Error).message}`;
+        context.report.addViolation({
+          ruleName: 'rwop-unreadable-manifest',
+          recommendation: `The synthesized manifest could not be read: ${where}`,
+          fix: 'Check the app output; this is a bug in the app or in cdk8s-rwop.',
+          violatingResources: [{ resourceName: file, locations: [where], manifestPath: file }],
+        });
+        context.report.submit('failure');
+        return;
+      }
+    }
+
+    const findings = runRules(manifests, { only: this.only, skip: this.skip });
+    const reported = findings.filter((found) => !found.suppressed);
+    for (const found of reported) context.report.addViolation(violationOf(found));
+
+    const failing = reported.filter((found) => isAtLeast(found.severity, this.failOn));
+    const count = (severity: Severity) => String(reported.filter((found) => found.severity === severity).length);
+    context.report.submit(failing.length > 0 ? 'failure' : 'success', {
+      'Fail on': this.failOn,
+      'Objects': String(manifests.length),
+      'Errors': count('error'),
+      'Warnings': count('warning'),
+      'Info': count('info'),
+      'Suppressed': String(findings.length - reported.length),
+    });
+  }
+}
+
+function violationOf(found: Finding) {
+  return {
+    ruleName: `${found.ruleId} (${found.severity})`,
+    recommendation: found.message,
+    fix: ruleById(found.ruleId)?.remediation ?? '',
+    violatingResources: found.objects.map((ref) => ({
+      // cdk8s maps metadata.name to the construct path through its construct metadata.
+      resourceName: ref.name,
+      locations: [locationOf(ref)],
+      manifestPath: ref.source?.file ?? '',
+    })),
+  };
+}
+
+function locationOf(ref: ObjectRef): string {
+  const name = ref.namespace === undefined ? ref.name : `${ref.namespace}/${ref.name}`;
+  return `${ref.kind} ${name}${ref.source?.line === undefined ? '' : ` (line ${ref.source.line})`}`;
+}

@@ -1,0 +1,54 @@
+// The real executable as a child process: stdin piped, exit code and streams as a shell sees them.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AUDIT_FIXTURES } from './support';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** `rwop` from source through ts-node (transpile only), so that the test needs no `projen compile` first. */
+function bin(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(ROOT, 'src', 'cli', 'bin.ts'), ...args], {
+    cwd: AUDIT_FIXTURES,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), NODE_PATH: path.join(ROOT, 'node_modules') },
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('bin (child process)', () => {
+  test('stdin piped with no path: findings on stdout, exit 1', () => {
+    const input = fs.readFileSync(path.join(AUDIT_FIXTURES, 'hazards', 'db.yaml'), 'utf8');
+    const { code, stdout, stderr } = bin(['audit'], input);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^<stdin>:19: error rwop-rolling-update-surge: Deployment shop\/postgres /m);
+    expect(stdout).toMatch(/^rwop audit: 3 objects, \d+ rules: 1 error, 0 warnings, 0 info, 0 suppressed \(fails --fail-on error\)$/m);
+  });
+
+  test('"-" with JSON output of a kubectl List, and exit 0 under a threshold nothing reaches', () => {
+    const input = fs.readFileSync(path.join(AUDIT_FIXTURES, 'kubectl-get-o-json.json'), 'utf8');
+    const { code, stdout } = bin(['audit', '-', '--format', 'json', '--skip', 'rwop-claim-shared'], input);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).summary).toMatchObject({ objects: 3, error: 0, failed: false });
+  });
+
+  test('a large output through a pipe arrives whole before the process exits', () => {
+    const doc = fs.readFileSync(path.join(AUDIT_FIXTURES, 'unpinned.yaml'), 'utf8');
+    const input = Array.from({ length: 2000 }, (_, i) => doc.replace('name: web', `name: web-${i}`)).join('---\n');
+    const { code, stdout } = bin(['audit', '-', '--format', 'sarif', '--fail-on', 'warning'], input);
+    expect(code).toBe(1);
+    expect(stdout.length).toBeGreaterThan(1_000_000);
+    expect(JSON.parse(stdout).runs[0].results).toHaveLength(2000);
+  });
+
+  test('bad YAML on stdin: exit 2, the line on stderr, nothing on stdout', () => {
+    const { code, stdout, stderr } = bin(['audit', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n');
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(/^rwop audit: <stdin>:3: invalid YAML \(column \d+\): /);
+  });
+});

@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RwopValidation } from '../../src';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const APP_DIR = path.join(__dirname, 'app');
+
+/** `cdk8s synth` of test/plugin/app with the real CLI, which loads the plugin from cdk8s.yaml. */
+function cdk8sSynth(app: 'hazard' | 'clean'): { status: number | null; output: string } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `plugin-${app}-`));
+  try {
+    const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', outdir], {
+      cwd: APP_DIR,
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', RWOP_TEST_APP: app },
+      encoding: 'utf-8',
+    });
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe('the cdk8s validation plugin, run by the real cdk8s CLI', () => {
+  test('an app whose RWOP claim two Deployments mount: exit 2, the report names the rule, the construct paths and lines', () => {
+    const { status, output } = cdk8sSynth('hazard');
+    expect(status).toBe(2);
+    expect(output).toMatch(/Status\s+│ failure/);
+    expect(output).toContain('rwop-claim-shared (error)');
+    expect(output).toContain('Construct Path: Hazard/Data/Resource');
+    expect(output).toContain('Construct Path: Hazard/postgres/Resource');
+    expect(output).toContain('Construct Path: Hazard/postgres-second/Resource');
+    expect(output).toMatch(/> Deployment db\/postgres-second \(line \d+\)/);
+    expect(output).toContain('How to fix: Give each workload its own claim');
+  });
+
+  test('a clean app with an ExclusiveVolume: exit 0 and no violation', () => {
+    const { status, output } = cdk8sSynth('clean');
+    expect(status).toBe(0);
+    expect(output).toMatch(/Status\s+│ success/);
+    expect(output).not.toMatch(/occurrences/);
+  });
+});
+
+/** A stand-in for the cdk8s CLI's ValidationContext: the manifests written to a temporary directory. */
+function fakeContext(...files: string[]) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-unit-'));
+  const manifests = files.map((text, i) => {
+    const file = path.join(dir, `m${i}.k8s.yaml`);
+    fs.writeFileSync(file, text);
+    return file;
+  });
+  const violations: any[] = [];
+  const submitted: { status?: string; metadata?: Record<string, string> } = {};
+  return {
+    manifests,
+    violations,
+    submitted,
+    report: {
+      addViolation: (violation: any) => violations.push(violation),
+      submit: (status: string, metadata?: Record<string, string>) => Object.assign(submitted, { status, metadata }),
+    },
+  };
+}
+
+const RWOP_CLAIM = 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: db}\n'
+  + 'spec: {accessModes: [ReadWriteOncePod], resources: {requests: {storage: 1Gi}}}\n';
+function deployment(name: string, extra = ''): string {
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: db\n${extra}`
+    + 'spec:\n  replicas: 1\n  strategy: {type: Recreate}\n  selector: {matchLabels: {app: x}}\n  template:\n'
+    + '    metadata: {labels: {app: x}}\n    spec:\n      containers: [{name: c, image: "postgres:15.10"}]\n'
+    + '      volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n';
+}
+// A rolling update that surges on an RWO claim: a warning, not an error.
+const RWO_SURGE = 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: db}\n'
+  + 'spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n---\n'
+  + deployment('web').replace('strategy: {type: Recreate}', 'strategy: {type: RollingUpdate}');
+
+describe('RwopValidation', () => {
+  test('failOn decides the status; findings below it are still reported', async () => {
+    for (const [failOn, status] of [['error', 'success'], ['warning', 'failure'], ['info', 'failure']] as const) {
+      const context = fakeContext(RWO_SURGE);
+      await new RwopValidation({ failOn }).validate(context);
+      expect(context.submitted.status).toBe(status);
+      expect(context.violations.map((v) => v.ruleName)).toEqual(['rwo-rolling-update-surge (warning)']);
+      expect(context.submitted.metadata).toMatchObject({ 'Fail on': failOn, 'Warnings': '1', 'Errors': '0' });
+    }
+  });
+
+  test('each object of a finding is a violating resource with its manifest and line', async () => {
+    const context = fakeContext(`${RWOP_CLAIM}---\n${deployment('a')}`, deployment('b'));
+    await new RwopValidation().validate(context);
+    expect(context.submitted.status).toBe('failure');
+    const [violation] = context.violations;
+    expect(violation.ruleName).toBe('rwop-claim-shared (error)');
+    expect(violation.violatingResources).toEqual([
+      { resourceName: 'data', locations: ['PersistentVolumeClaim db/data (line 1)'], manifestPath: context.manifests[0] },
+      { resourceName: 'a', locations: ['Deployment db/a (line 6)'], manifestPath: context.manifests[0] },
+      { resourceName: 'b', locations: ['Deployment db/b (line 1)'], manifestPath: context.manifests[1] },
+    ]);
+  });
+
+  test('a finding suppressed with a reason is counted, not reported, and does not fail', async () => {
+    const suppress = '  annotations:\n    rwop.dev/suppress: rwop-claim-shared\n    rwop.dev/suppress-reason: standby scaled to zero\n';
+    const context = fakeContext(RWOP_CLAIM, deployment('a'), deployment('b', suppress));
+    await new RwopValidation().validate(context);
+    expect(context.violations).toEqual([]);
+    expect(context.submitted).toMatchObject({ status: 'success', metadata: { Suppressed: '1', Errors: '0' } });
+  });
+
+  test('only and skip choose the rules', async () => {
+    const shared = [RWOP_CLAIM, deployment('a'), deployment('b')];
+    const skipped = fakeContext(...shared);
+    await new RwopValidation({ skip: ['rwop-claim-shared'] }).validate(skipped);
+    expect(skipped.submitted.status).toBe('success');
+    const only = fakeContext(...shared);
+    await new RwopValidation({ only: ['unpinned-image'] }).validate(only);
+    expect(only.violations).toEqual([]);
+  });
+
+  test('a manifest that does not parse fails the report with its file and line', async () => {
+    const context = fakeContext('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n');
+    await new RwopValidation().validate(context);
+    expect(context.submitted.status).toBe('failure');
+    expect(context.violations).toHaveLength(1);
+    expect(context.violations[0].ruleName).toBe('rwop-unreadable-manifest');
+    expect(context.violations[0].recommendation).toContain(`${context.manifests[0]}:`);
+  });
+
+  test.each([
+    [{ failOn: 'fatal' }, /property "failOn" is "fatal"; accepted: error, warning, info/],
+    [{ only: 'rwop-claim-shared' as any }, /property "only" is "rwop-claim-shared"; accepted: a list of rule ids/],
+    [{ skip: ['no-such-rule'] }, /unknown rule id "no-such-rule" in "skip"; rule ids: /],
+  ])('bad properties %j are refused when cdk8s loads the plugin', (props, message) => {
+    expect(() => new RwopValidation(props)).toThrow(message);
+  });
+});
