@@ -26,6 +26,12 @@ export function addSynthChecks(construct: IConstruct): void {
 
 function synthErrors(root: IConstruct): string[] {
   const apiObjects = root.node.findAll().filter(ApiObject.isApiObject);
+  const insideAppSynth = isChartRenderInsideAppSynth();
+  if (insideAppSynth && apiObjects.every((apiObject) => CHECKED.has(apiObject))) {
+    // The app-wide validation of this same synth checked exactly these objects and found nothing: cdk8s validates
+    // again before rendering each chart, with no user code in between.
+    return [];
+  }
   const byPath = new Map<string, ApiObject>();
   const rendered = new Map<ApiObject, any>();
   const manifests: Manifest[] = apiObjects.map((apiObject) => {
@@ -40,22 +46,25 @@ function synthErrors(root: IConstruct): string[] {
     .filter((found) => found.severity === 'error' && !found.suppressed)
     .filter((found) => found.objects.some((ref) => isOwn(byPath.get(ref.source?.constructPath ?? ''))))
     .map(describe);
-  if (errors.length === 0) rendered.forEach(reuseRenderingOnce);
+  if (errors.length === 0 && !insideAppSynth) rendered.forEach(reuseRenderingOnce);
   return errors;
 }
 
+/** Objects the last app-wide validation checked and rendered; read only inside the same `app.synth()`. */
+const CHECKED = new WeakSet<ApiObject>();
+
 /**
  * cdk8s validates the app and then renders every object again to write it: hand that next render the JSON the checks
- * just made (rendering is a third of synth time for a database stack). One use only, and every validation drops any
- * leftover first, so whatever cdk8s writes (it always validates right before rendering) is rendered after the last
- * change. The one leftover: after `Testing.synth(chart)` in a multi-chart app, the objects of the other charts keep
- * their rendering until the next synth, so a direct `ApiObject.toJson()` on one of them after changing it would not
- * see the change.
+ * just made (rendering is most of what the checks cost). One use only, and every validation outside a chart render
+ * drops leftovers and renders afresh, so what cdk8s writes is never stale. The one leftover: after
+ * `Testing.synth(chart)` in a multi-chart app, the objects of the other charts keep their rendering until the next
+ * synth, so a direct `ApiObject.toJson()` on one of them after changing it would not see the change.
  */
 function reuseRenderingOnce(object: any, apiObject: ApiObject): void {
+  CHECKED.add(apiObject);
   (apiObject as any)[REUSED_RENDERING] = true;
   apiObject.toJson = function reuseRendering(this: ApiObject) {
-    forgetRendering(this);
+    dropReusedRendering(this);
     return object;
   };
 }
@@ -63,10 +72,30 @@ function reuseRenderingOnce(object: any, apiObject: ApiObject): void {
 const REUSED_RENDERING = Symbol('cdk8s-rwop.reusedRendering');
 
 function forgetRendering(apiObject: ApiObject): void {
+  CHECKED.delete(apiObject);
+  dropReusedRendering(apiObject);
+}
+
+function dropReusedRendering(apiObject: ApiObject): void {
   if ((apiObject as any)[REUSED_RENDERING]) {
     delete (apiObject as any)[REUSED_RENDERING];
     delete (apiObject as any).toJson;
   }
+}
+
+/**
+ * Whether this validation is one of those cdk8s runs before rendering each chart inside `App.synth()` or
+ * `App.synthYaml()` (call stack: `App._synthChart` ← `Chart.toJson` ← `App.synth[Yaml]`; V8 names the static method
+ * `Function._synthChart` under source maps), which follow that call's app-wide validation with no user code in between.
+ * Read from the stack because cdk8s passes validations nothing; if cdk8s renames these, the answer is false and the
+ * checks simply run again.
+ */
+function isChartRenderInsideAppSynth(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return /at (?:App|Function)\._synthChart \([^)]*\)\n\s*at Chart\.toJson \([^)]*\)\n\s*at App\.synth(?:Yaml)? \(/.test(stack);
 }
 
 function isOwn(apiObject: ApiObject | undefined): boolean {

@@ -124,3 +124,49 @@ describe('synth-time rule checks', () => {
     expect(Testing.synth(chart)).toEqual(rendered);
   });
 });
+
+describe('synth-time checks inside one app.synth()', () => {
+  function twoCharts() {
+    const app = new App({ outdir: Testing.app().outdir });
+    const first = new Chart(app, 'First', { namespace: 'db' });
+    const volume = new ExclusiveVolume(first, 'Data', { storage: Size.gibibytes(1) });
+    const second = new Chart(app, 'Second', { namespace: 'db' });
+    const deployment = writer(second, 'Primary', volume);
+    return { app, first, second, volume, deployment };
+  }
+
+  test('renders each object once for the checks and reuses that rendering to write it, in every chart', () => {
+    const { app } = twoCharts();
+    const apiObjects = app.node.findAll().filter(ApiObject.isApiObject);
+    // Count the real renders: calls of each generated L1 class's own toJson (a reused rendering is an own property).
+    const spies = [...new Set(apiObjects.map((o) => Object.getPrototypeOf(o)))].map((proto) => jest.spyOn(proto, 'toJson'));
+    try {
+      const yaml = app.synthYaml();
+      expect(yaml).toContain('kind: PersistentVolumeClaim');
+      expect(yaml).toContain('kind: Deployment');
+      const renders = new Map<string, number>();
+      for (const spy of spies) {
+        for (const self of spy.mock.contexts as ApiObject[]) renders.set(self.node.path, (renders.get(self.node.path) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(renders)).toEqual(Object.fromEntries(apiObjects.map((o) => [o.node.path, 1])));
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+  });
+
+  test('a change between two synths is seen by the checks and written', () => {
+    const { app, second, volume } = twoCharts();
+    expect(() => app.synthYaml()).not.toThrow();
+    // A second writer added after the first synth: the next synth must check it, not reuse the first one's verdict.
+    writer(second, 'Second', volume);
+    expect(() => app.synthYaml()).toThrow(/rwop-claim-shared: /);
+  });
+
+  test('after a synth no object keeps a rendering: a direct render sees a later change', () => {
+    const { app, first, volume } = twoCharts();
+    app.synthYaml();
+    volume.metadata.addLabel('tier', 'db');
+    expect(ApiObject.of(volume).toJson().metadata.labels).toEqual({ tier: 'db' });
+    expect(first.toJson()[0].metadata.labels).toEqual({ tier: 'db' });
+  });
+});
