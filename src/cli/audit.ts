@@ -1,15 +1,13 @@
 // `rwop audit`: reads manifests, runs the rules engine, prints text, JSON or SARIF, exits by `--fail-on`.
-import { parseArgs } from 'util';
 import { RULES, runRules } from '../rules';
 import type { Rule, Severity } from '../rules';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command';
+import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, readPathsOrStdin, UsageError } from './command';
 import type { Command } from './command';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { packageInfo } from './main';
 import type { CliIO } from './main';
-import { readManifestInputs } from './read-manifests';
 import type { AuditReport } from './report';
 import { failingFindings, SEVERITIES } from './report';
 
@@ -68,10 +66,7 @@ async function runAudit(args: readonly string[], io: CliIO): Promise<number> {
     io.stdout(options.format === 'json' ? JSON.stringify(RULES.map(ruleJson), null, 2) + '\n' : ruleTable(RULES));
     return EXIT_OK;
   }
-  if (options.paths.length === 0 && io.stdinIsTTY) {
-    throw new UsageError('no input: give files or directories, or pipe manifests into "rwop audit -"');
-  }
-  const manifests = await readManifestInputs(options.paths.length === 0 ? ['-'] : options.paths, io);
+  const manifests = await readPathsOrStdin(options.paths, io, 'no input: give files or directories, or pipe manifests into "rwop audit -"');
   const rules = RULES.filter((rule) => (!options.only || options.only.includes(rule.id)) && !options.skip.includes(rule.id));
   const findings = runRules(manifests, { only: options.only, skip: options.skip });
   const report: AuditReport = { findings, rules, objectCount: manifests.length, failOn: options.failOn, cwd: io.cwd };
@@ -87,25 +82,14 @@ async function runAudit(args: readonly string[], io: CliIO): Promise<number> {
 }
 
 function parseAuditArgs(args: readonly string[]): AuditOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'format': { type: 'string', short: 'f' },
-        'fail-on': { type: 'string' },
-        'only': { type: 'string', multiple: true },
-        'skip': { type: 'string', multiple: true },
-        'list-rules': { type: 'boolean' },
-        'help': { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    // Node's parseArgs errors (unknown option, missing value) are worded for users already.
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs(args, {
+    'format': { type: 'string', short: 'f' },
+    'fail-on': { type: 'string' },
+    'only': { type: 'string', multiple: true },
+    'skip': { type: 'string', multiple: true },
+    'list-rules': { type: 'boolean' },
+    'help': { type: 'boolean', short: 'h' },
+  });
   const { values, positionals } = parsed;
   const format = oneOf('--format', values.format ?? 'text', FORMATS);
   const failOn = oneOf('--fail-on', values['fail-on'] ?? 'error', SEVERITIES);

@@ -1,7 +1,6 @@
 // `rwop migrate`: prints the plan of ./migrate.ts as a bash script to review and run (or as JSON), or the reasons
 // it cannot be done (exit 1).
-import { parseArgs } from 'util';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command';
+import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, UsageError } from './command';
 import type { Command } from './command';
 import type { CliIO } from './main';
 import type { MigrationPath, MigrationPlan, PlanCheck } from './migrate';
@@ -86,24 +85,14 @@ async function runMigrate(args: readonly string[], io: CliIO): Promise<number> {
 }
 
 function parseMigrateArgs(args: readonly string[]): MigrateArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'namespace': { type: 'string', short: 'n' },
-        'via': { type: 'string' },
-        'snapshot-class': { type: 'string' },
-        'snapshot-name': { type: 'string' },
-        'format': { type: 'string', short: 'f' },
-        'help': { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs(args, {
+    'namespace': { type: 'string', short: 'n' },
+    'via': { type: 'string' },
+    'snapshot-class': { type: 'string' },
+    'snapshot-name': { type: 'string' },
+    'format': { type: 'string', short: 'f' },
+    'help': { type: 'boolean', short: 'h' },
+  });
   const { values, positionals } = parsed;
   if (values.help) return { namespace: '', claim: '', paths: [], via: 'in-place', format: 'text', help: true };
   const format = values.format ?? 'text';

@@ -1,10 +1,8 @@
 // `rwop status`: reads a live cluster dump, prints the report of ./status.ts as text or JSON, exits 1 when something
 // waits on a held claim, a holder is stuck or an RWOP claim is not CSI, so that it can run from cron or an alert.
-import { parseArgs } from 'util';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './command';
+import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, readPathsOrStdin, UsageError } from './command';
 import type { Command } from './command';
 import type { CliIO } from './main';
-import { readManifestInputs } from './read-manifests';
 import type { ClaimStatus, HolderStatus, StatusReport, WaitingPod } from './status';
 import { analyzeStatus, DEFAULT_STUCK_AFTER_SECONDS, formatDuration, newestTimestamp } from './status';
 
@@ -59,10 +57,8 @@ async function runStatus(args: readonly string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  if (options.paths.length === 0 && io.stdinIsTTY) {
-    throw new UsageError('no input: pipe "kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json" into "rwop status -", or give the files');
-  }
-  const manifests = await readManifestInputs(options.paths.length === 0 ? ['-'] : options.paths, io);
+  const manifests = await readPathsOrStdin(options.paths, io,
+    'no input: pipe "kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json" into "rwop status -", or give the files');
   const newest = newestTimestamp(manifests);
   const [now, nowSource]: [Date, NowSource] = options.now ? [options.now, 'option'] : newest ? [newest, 'input'] : [new Date(), 'clock'];
   const report = analyzeStatus(manifests, { now, namespace: options.namespace, stuckAfterSeconds: options.stuckAfterSeconds });
@@ -73,23 +69,13 @@ async function runStatus(args: readonly string[], io: CliIO): Promise<number> {
 }
 
 function parseStatusArgs(args: readonly string[]): StatusArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'format': { type: 'string', short: 'f' },
-        'namespace': { type: 'string', short: 'n' },
-        'now': { type: 'string' },
-        'stuck-after': { type: 'string' },
-        'help': { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs(args, {
+    'format': { type: 'string', short: 'f' },
+    'namespace': { type: 'string', short: 'n' },
+    'now': { type: 'string' },
+    'stuck-after': { type: 'string' },
+    'help': { type: 'boolean', short: 'h' },
+  });
   const { values, positionals } = parsed;
   const format = values.format ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${format}"`);
