@@ -1,5 +1,5 @@
 /**
- * Kinds defined by the CRDs in /work/shared/crds (the CSI snapshot add-on): the served version's
+ * Kinds defined by the CRDs vendored in vendor/external-snapshotter (the CSI snapshot add-on): the served version's
  * openAPIV3Schema, closed against unknown fields as the API server's strict field validation would, plus the
  * CRDs' CEL rules (`x-kubernetes-validations`), re-implemented by hand since there is no CEL engine here.
  */
@@ -12,7 +12,7 @@ import { unknownFields } from './kube-schema';
 import { child, isPlainObject, splitApiVersion } from './objects';
 import { ajvProblems, Problem, SchemaResult } from './problems';
 
-const CRD_DIR = path.resolve(__dirname, '../../../shared/crds');
+const CRD_DIR = path.resolve(__dirname, '../../vendor/external-snapshotter');
 
 /**
  * The CEL rules that can be checked on a single object, keyed by their exact text in the CRDs. Transition
