@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `rwop audit` benchmark (issue 5): generated inputs of 1,000, 10,000 and 100,000 objects, measured in ONE process
+// `rwop audit` benchmark: generated inputs of 1,000, 10,000 and 100,000 objects, measured in ONE process
 // against the compiled lib/ (run `npx projen compile` first; `npx projen bench:audit` does both).
 //
 // For each size it times, as medians of a few runs after a warm-up: parsing alone (parseManifests), the rules

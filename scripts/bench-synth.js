@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Synthesis cost of our constructs against the same objects written by hand with cdk8s-plus-27 (issue 3, Benchmark).
+// Synthesis cost of our constructs against the same objects written by hand with cdk8s-plus-27.
 // In one process, for N = 10, 100 and 1,000 PostgreSQL single-writer stacks (RWOP claim, Deployment, Service,
 // PodDisruptionBudget, NetworkPolicy), builds an app each way and synthesizes it as `cdk8s synth` does, without the
 // file writes: `app.synthYaml()` resolves, runs every validation (ours include the rules engine) and renders YAML.

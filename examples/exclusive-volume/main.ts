@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ExclusiveVolume, VolumeDataSource } from '../../src';
 
 /**
- * The seed's claim: 20Gi of class `standard`, mountable by exactly one pod in the cluster.
+ * The claim RWOP tutorials start from: 20Gi of class `standard`, mountable by exactly one pod in the cluster.
  */
 export class ExclusiveDataChart extends Chart {
   public constructor(scope: Construct, id: string) {
@@ -17,7 +17,7 @@ export class ExclusiveDataChart extends Chart {
 }
 
 /**
- * The seed's migration, step 3: a new RWOP claim `postgres-data` restored from the VolumeSnapshot
+ * The last step of a migration by snapshot: a new RWOP claim `postgres-data` restored from the VolumeSnapshot
  * `postgres-snapshot`, taken of the old RWO claim before it was deleted.
  */
 export class RestoreFromSnapshotChart extends Chart {

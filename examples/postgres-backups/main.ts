@@ -7,15 +7,15 @@ import {
 } from '../../src';
 
 /**
- * The seed's "RWOP with Backup Strategies", on the seed's PostgreSQL and its claim `postgres-exclusive-data`.
+ * The two usual backups of a PostgreSQL on an RWOP claim (`postgres-exclusive-data`), done so that they work.
  *
- * The seed's pg_dump CronJob, done correctly: it dumps over the network (`postgres-service`) into `backup-pvc`, a
+ * A pg_dump CronJob, done correctly: it dumps over the network (`postgres-service`) into `backup-pvc`, a
  * claim of its own (never the database's, which no second pod can mount); the password comes from the Secret; each
  * run is verified, checksummed and renamed into place only when complete; the newest 7 runs are kept; runs never
  * overlap (`Forbid`); the database's NetworkPolicy lets the backup pods in.
  *
- * The seed's snapshot CronJob, done correctly: it runs as the ServiceAccount `snapshot-creator`, which a Role allows
- * exactly get, list, create and delete on VolumeSnapshots of the namespace; its image is pinned (the seed's
+ * A snapshot CronJob, done correctly: it runs as the ServiceAccount `snapshot-creator`, which a Role allows
+ * exactly get, list, create and delete on VolumeSnapshots of the namespace; its image is pinned (the often-copied
  * `bitnami/kubectl:latest` is neither pinned nor updated any more); PostgreSQL's CHECKPOINT runs first; snapshot names
  * come from the scheduled time, so a retried Job never makes a second one; the Job fails, with the snapshot's error,
  * when a snapshot fails; and retention keeps a week of snapshots and never deletes the newest ready one.
@@ -38,7 +38,7 @@ export class PostgresBackupsChart extends Chart {
       database: 'mydatabase',
     });
 
-    // Daily at 02:00, as the seed's.
+    // Daily at 02:00.
     const nightly = Cron.schedule({ minute: '0', hour: '2' });
 
     new LogicalBackupSchedule(this, 'Dump', {

@@ -4,12 +4,12 @@ import { Construct } from 'constructs';
 import { DatabaseCredentials, DatabaseEngine, DisruptionPolicy, ExclusiveVolume, LinterExemption, SingleWriterDatabase } from '../../src';
 
 /**
- * The seed's PostgreSQL: one pod of `postgres:15` on the RWOP claim `postgres-exclusive-data` (20Gi, class
+ * A single-instance PostgreSQL as RWOP tutorials write it: one pod of `postgres:15` on the RWOP claim `postgres-exclusive-data` (20Gi, class
  * `standard`), `Recreate`, `PGDATA` in a subdirectory of the mount, `pg_isready` probes; with the PDB variant's
  * `maxUnavailable: 0` budget, preStop fast shutdown and `storage-node=true` node affinity.
  *
- * Where it differs from the seed, on purpose: the password is read from a Secret (never plain text), the image is
- * pinned to a patch release, the preStop hook stops `$PGDATA` (the seed's `-D` names the mount, where pg_ctl finds no
+ * Where it differs from the usual tutorial manifests, on purpose: the password is read from a Secret (never plain text), the image is
+ * pinned to a patch release, the preStop hook stops `$PGDATA` (a `-D` naming the mount, where pg_ctl finds no
  * cluster) within a grace period sized to it, the pod meets the restricted Pod Security Standard, and a Service and a
  * deny-by-default NetworkPolicy come with it.
  */
@@ -31,11 +31,11 @@ export class PostgresChart extends Chart {
         passwordKey: 'password',
       }),
       volume: data,
-      // The host name the seed's pg_dump backup connects to.
+      // The host name the pg_dump backup connects to.
       serviceName: 'postgres-service',
       requiredNodeLabels: { 'storage-node': 'true' },
       disruptionPolicy: DisruptionPolicy.blockVoluntaryEvictions({
-        reason: 'the seed: no voluntary disruption; an operator moves the database by hand before draining its node',
+        reason: 'no voluntary disruption; an operator moves the database by hand before draining its node',
       }),
       linterExemptions: [
         LinterExemption.kubeLinterNoRollingUpdateStrategy(),

@@ -4,14 +4,14 @@ import { Construct } from 'constructs';
 import { DatabaseCredentials, DatabaseEngine, ExclusiveStatefulSet } from '../../src';
 
 /**
- * The seed's "Using RWOP with StatefulSets": the StatefulSet `postgres-cluster` of three `postgres:15` pods, governed
+ * RWOP with a StatefulSet: the StatefulSet `postgres-cluster` of three `postgres:15` pods, governed
  * by the Service `postgres`, each with its own ReadWriteOncePod claim of 20Gi, class `standard`, made from the claim
  * template `data` (`data-postgres-cluster-0`, `-1`, `-2`).
  *
- * Where it differs from the seed, on purpose: the image is pinned to a patch release; `PGDATA` is a subdirectory of
+ * Where it differs from the usual tutorial manifests, on purpose: the image is pinned to a patch release; `PGDATA` is a subdirectory of
  * the mount (initdb refuses a volume root that holds `lost+found`); the claims carry the pod label `app: postgres`, so
- * the seed's `kubectl get pvc -l app=postgres` lists them (the seed's template has no labels, so it lists nothing);
- * the headless Service exists (the seed names it but never defines it); a preStop fast shutdown, probes, restricted
+ * `kubectl get pvc -l app=postgres` lists them (a claim template without labels lists nothing);
+ * the headless Service exists (tutorials often name it but never define it); a preStop fast shutdown, probes, restricted
  * pod security and a drain-safe PodDisruptionBudget come with it; and the claims are explicitly retained when the
  * StatefulSet is deleted or scaled down. The three servers are independent: nothing replicates data between them.
  */

@@ -1,6 +1,6 @@
 // A CronJob schedule as the Kubernetes CronJob controller reads it (robfig/cron v3, the five fields cdk8s's Cron writes), reduced to
 // what the backup constructs need: is it valid, does it ever fire, and how short is its shortest interval (to size
-// startingDeadlineSeconds as a fraction of it, DESIGN.md §4).
+// startingDeadlineSeconds as a fraction of it).
 
 /** One field's bounds and the names it accepts. */
 interface FieldSpec {

@@ -34,7 +34,7 @@ export interface LogicalBackupScheduleProps {
   /** The database to dump, over the network through its Service. PostgreSQL only, for now. */
   readonly database: SingleWriterDatabase;
 
-  /** When to dump, e.g. `Cron.schedule({ minute: '0', hour: '2' })` (the seed's daily 02:00). */
+  /** When to dump, e.g. `Cron.schedule({ minute: '0', hour: '2' })` (daily at 02:00). */
   readonly schedule: Cron;
 
   /**

@@ -34,7 +34,7 @@ export interface SnapshotBackupScheduleProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * When to take the snapshots, e.g. `Cron.schedule({ minute: '0', hour: '2' })` (the seed's daily 02:00).
+   * When to take the snapshots, e.g. `Cron.schedule({ minute: '0', hour: '2' })` (daily at 02:00).
    */
   readonly schedule: Cron;
 
@@ -88,7 +88,7 @@ export interface SnapshotBackupScheduleProps {
   readonly snapshotClass?: IVolumeSnapshotClass;
 
   /**
-   * The name of a VolumeSnapshotClass of the cluster (the seed's `csi-snapshot-class`), at most 63 characters.
+   * The name of a VolumeSnapshotClass of the cluster (e.g. `csi-snapshot-class`), at most 63 characters.
    *
    * @default - the CSI driver's default class
    */

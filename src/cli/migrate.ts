@@ -1,8 +1,8 @@
 // `rwop migrate`, the pure half: the plan that moves one claim from ReadWriteOnce to ReadWriteOncePod, as ordered
-// kubectl commands and the YAML they apply. Two paths (DESIGN.md §4):
+// kubectl commands and the YAML they apply. Two paths:
 // - in place (official): Retain the PV, stop the workloads, delete the claim, clear the PV's claimRef.uid, make the PV
 //   ReadWriteOncePod, re-create the claim with volumeName, start the workloads, restore the reclaim policy;
-// - via snapshot (the seed's): stop the workloads, snapshot the claim, re-create it from the snapshot (dataSource).
+// - via snapshot: stop the workloads, snapshot the claim, re-create it from the snapshot (dataSource).
 // With the cluster's objects as input, the pre-flight checks are made here and a failed one stops the plan; without,
 // they become verification steps of the script. The YAML is what ExclusiveVolume and VolumeSnapshot synthesize for
 // the same inputs (a test holds them together), written here without cdk8s so that `rwop` starts fast.

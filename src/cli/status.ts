@@ -1,6 +1,6 @@
 // `rwop status`, the pure half: a live cluster dump (`kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json`)
 // in, one report per ReadWriteOncePod claim out: who holds it, who waits for it and why, which holder is stuck, and
-// what to do (the seed's "Monitoring" and "Troubleshooting" sections, automated). No I/O, no clock: `now` is given.
+// what to do (the usual monitoring and troubleshooting steps, automated). No I/O, no clock: `now` is given.
 import { ManifestIndex } from '../rules/manifest-index';
 import type { IndexedObject } from '../rules/manifest-index';
 import { accessModesOf, asArray, asNumber, asObject, asString, isObject, RWOP } from '../rules/support';
@@ -565,7 +565,7 @@ function diagnoseSharing(pod: WaitingPod, holder: HolderStatus | undefined, wher
     return [`${pod.workload} mounts a claim that ${holder.workload} holds, so it never starts: back up with a VolumeSnapshot or over the network (e.g. pg_dump) instead of mounting the claim, then delete the waiting pod: kubectl delete pod ${pod.name} ${where}`];
   }
   return [
-    `${pod.workload} and ${holder.workload} both mount the claim, and only one pod at a time can: stop one of them (for a stray pod such as the seed's second attempt: kubectl delete pod ${pod.name} ${where})`,
+    `${pod.workload} and ${holder.workload} both mount the claim, and only one pod at a time can: stop one of them (for a stray pod such as a second attempt: kubectl delete pod ${pod.name} ${where})`,
   ];
 }
 

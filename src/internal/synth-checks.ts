@@ -1,4 +1,4 @@
-// Synth-time face of the rules engine (DESIGN.md §3): our constructs run the rules over the whole app at synth, so a
+// Synth-time face of the rules engine: our constructs run the rules over the whole app at synth, so a
 // hazard that spans objects (a Job mounting our claim, an HPA scaling our Deployment) fails `cdk8s synth` early.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';

@@ -1,4 +1,4 @@
-// The cdk8s validation plugin face of the rules engine (DESIGN.md §6): `cdk8s synth` loads this class by name from
+// The cdk8s validation plugin face of the rules engine: `cdk8s synth` loads this class by name from
 // cdk8s.yaml, hands it the synthesized files, and exits 2 when the report is submitted as a failure.
 import { promises as fs } from 'fs';
 import { InputError, parseManifests } from '../cli/read-manifests';

@@ -1,4 +1,4 @@
-// Every rule, in the order of issue #5's list. Each lives in `src/rules/<id>.ts`.
+// Every rule, in the order of the README's rule table. Each lives in `src/rules/<id>.ts`.
 import { literalSecretEnv } from './literal-secret-env';
 import { pdbBlocksDrains } from './pdb-blocks-drains';
 import { pdbMinAndMaxAvailable } from './pdb-min-and-max-available';

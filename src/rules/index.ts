@@ -1,4 +1,4 @@
-// The rules engine (DESIGN.md §3): internal, never exported from src/index.ts. The faces (synth-time checks,
+// The rules engine: internal, never exported from src/index.ts. The faces (synth-time checks,
 // `rwop audit`, the cdk8s plugin) import from here.
 export { RULES, ruleById } from './all';
 export { runRules, selectRules } from './engine';

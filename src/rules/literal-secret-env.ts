@@ -10,7 +10,7 @@ const ONLY_REFERENCES = /^(\$\([A-Za-z_][A-Za-z0-9_]*\))+$/;
 /** A switch such as Bitnami's `ALLOW_EMPTY_PASSWORD=yes`: it configures a secret, it is not one. */
 const SWITCH = /^(true|false|yes|no|on|off)$/i;
 
-/** Issue #5, rule 13 (first half): the seed's plaintext POSTGRES_PASSWORD. */
+/** A password given as plain text, such as `POSTGRES_PASSWORD: mysecretpassword`. */
 export const literalSecretEnv: Rule = {
   id: 'literal-secret-env',
   severity: 'error',

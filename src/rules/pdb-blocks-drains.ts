@@ -5,7 +5,7 @@ import type { Finding, Rule } from './types';
 /** The annotation that turns this rule's warning into an info: a reason for blocking drains on purpose. */
 export const BLOCKS_DRAINS_REASON_ANNOTATION = 'rwop.dev/blocks-drains-reason';
 
-/** Issue #5, rule 7: the seed's `maxUnavailable: 0` on a one-pod database (DESIGN.md §4). */
+/** `maxUnavailable: 0` (or minAvailable = replicas) on a one-pod database: node drains never finish. */
 export const pdbBlocksDrains: Rule = {
   id: 'pdb-blocks-drains',
   severity: 'warning',

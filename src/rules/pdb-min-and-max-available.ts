@@ -1,7 +1,7 @@
 import { describeRef, finding } from './support';
 import type { Finding, Rule } from './types';
 
-/** Issue #5, rule 8 (first half). */
+/** A budget that sets both minAvailable and maxUnavailable, which the API server refuses. */
 export const pdbMinAndMaxAvailable: Rule = {
   id: 'pdb-min-and-max-available',
   severity: 'error',

@@ -2,7 +2,7 @@ import { pdbSelections } from './pdb';
 import { describeRef, finding, isObject } from './support';
 import type { Finding, Rule } from './types';
 
-/** Issue #5, rule 8 (second half). */
+/** A budget whose selector matches no pod of the input: it protects nothing. */
 export const pdbSelectsNothing: Rule = {
   id: 'pdb-selects-nothing',
   severity: 'warning',

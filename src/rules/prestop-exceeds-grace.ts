@@ -6,7 +6,7 @@ const DEFAULT_GRACE_SECONDS = 30;
 const PG_CTL_DEFAULT_TIMEOUT_SECONDS = 60;
 const UNIT_SECONDS: Record<string, number> = { '': 1, 's': 1, 'm': 60, 'h': 3600, 'd': 86400 };
 
-/** Issue #5, rule 9: the grace period counts from before the preStop hook (DESIGN.md §4). */
+/** The grace period counts from before the preStop hook. */
 export const prestopExceedsGrace: Rule = {
   id: 'prestop-exceeds-grace',
   severity: 'warning',

@@ -39,7 +39,7 @@ const REMOVALS: Record<string, readonly Removal[]> = {
   ],
 };
 
-/** Issue #5, rule 12. */
+/** An apiVersion that the API server no longer serves. */
 export const removedApiVersion: Rule = {
   id: 'removed-api-version',
   severity: 'error',

@@ -2,7 +2,7 @@ import { deadlockingSurge } from './rolling-update';
 import { accessModesOf, describeRef, describeRefs, finding, isRwop, RWO } from './support';
 import type { Finding, Rule } from './types';
 
-/** Issue #5, rule 3 (RWO): the same rollout deadlocks when the new pod lands on another node. */
+/** RWO: the same rollout deadlocks when the new pod lands on another node. */
 export const rwoRollingUpdateSurge: Rule = {
   id: 'rwo-rolling-update-surge',
   severity: 'warning',

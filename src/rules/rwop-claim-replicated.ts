@@ -2,7 +2,7 @@ import type { IndexedObject, ManifestIndex } from './manifest-index';
 import { asNumber, asObject, describeRef, describeRefs, finding, RWOP_PENDING } from './support';
 import type { Finding, Rule } from './types';
 
-/** Issue #5, rule 2: more than one pod of one workload wants the same RWOP claim. */
+/** More than one pod of one workload wants the same RWOP claim. */
 export const rwopClaimReplicated: Rule = {
   id: 'rwop-claim-replicated',
   severity: 'error',

@@ -2,7 +2,7 @@ import { distinctWorkloads } from './manifest-index';
 import { describeRef, describeRefs, finding, RWOP_PENDING } from './support';
 import type { Finding, Rule } from './types';
 
-/** Issue #5, rule 1: the seed's "second pod" that hangs Pending. */
+/** A second workload on an RWOP claim: its pod hangs Pending. */
 export const rwopClaimShared: Rule = {
   id: 'rwop-claim-shared',
   severity: 'error',

@@ -3,7 +3,7 @@ import { asArray, asObject, asString, describeRef, finding, isObject, isRwop } f
 import type { Finding, KubeObject, ObjectRef, Rule } from './types';
 import { inTreeProvisionerAdvice, isInTreeProvisioner } from '../volumes/csi-drivers';
 
-/** Issue #5, rule 5: RWOP is a CSI-only feature (DESIGN.md §4). */
+/** RWOP is a CSI-only feature: the kubelet enforces it on the CSI code path only. */
 export const rwopInTreeProvisioner: Rule = {
   id: 'rwop-in-tree-provisioner',
   severity: 'error',

@@ -4,7 +4,7 @@ import type { Finding, Rule } from './types';
 
 const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
 
-/** Issue #5, rule 6: a backup that mounts the database's RWOP claim. */
+/** A backup that mounts the database's RWOP claim. */
 export const rwopJobMountsHeldClaim: Rule = {
   id: 'rwop-job-mounts-held-claim',
   severity: 'error',

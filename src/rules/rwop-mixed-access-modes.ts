@@ -1,7 +1,7 @@
 import { accessModesOf, asArray, asObject, asString, describeRef, finding, isObject, RWOP } from './support';
 import type { Finding, KubeObject, ObjectRef, Rule } from './types';
 
-/** Issue #5, rule 4: the API server rejects ReadWriteOncePod next to any other mode. */
+/** The API server rejects ReadWriteOncePod next to any other mode. */
 export const rwopMixedAccessModes: Rule = {
   id: 'rwop-mixed-access-modes',
   severity: 'error',

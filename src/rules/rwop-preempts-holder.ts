@@ -11,7 +11,7 @@ const SYSTEM_PRIORITIES: Record<string, number> = {
   'system-node-critical': 2000001000,
 };
 
-/** Issue #5, rule 11: since Kubernetes 1.27 a pending pod preempts a lower-priority holder of its RWOP claim (DESIGN.md §4). */
+/** Since Kubernetes 1.27 a pending pod preempts a lower-priority holder of its RWOP claim. */
 export const rwopPreemptsHolder: Rule = {
   id: 'rwop-preempts-holder',
   severity: 'error',

@@ -2,7 +2,7 @@ import { deadlockingSurge } from './rolling-update';
 import { describeRef, describeRefs, finding } from './support';
 import type { Finding, Rule } from './types';
 
-/** Issue #5, rule 3 (RWOP): a surging rollout can never finish. */
+/** RWOP: a surging rollout can never finish. */
 export const rwopRollingUpdateSurge: Rule = {
   id: 'rwop-rolling-update-surge',
   severity: 'error',

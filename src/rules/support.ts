@@ -4,7 +4,7 @@ import type { Finding, KubeObject, ObjectRef, Rule, Severity } from './types';
 export const RWOP = 'ReadWriteOncePod';
 export const RWO = 'ReadWriteOnce';
 
-/** The stable substring of every scheduler and kubelet message about a held RWOP claim (DESIGN.md §4). */
+/** The stable substring of every scheduler and kubelet message about a held RWOP claim: the scheduler's wording changed in Kubernetes 1.33, this part did not. */
 export const RWOP_PENDING = 'stays Pending with a FailedScheduling event ("... ReadWriteOncePod access mode ...")';
 
 export function isObject(value: unknown): value is KubeObject {

@@ -2,7 +2,7 @@ import { describeRef, finding } from './support';
 import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION, suppressionOf } from './suppression';
 import type { Finding, Rule } from './types';
 
-/** The engine's own rule: a suppression must say why (issue #5, faces). */
+/** The engine's own rule: a suppression must say why. */
 export const suppressionWithoutReason: Rule = {
   id: 'suppression-without-reason',
   severity: 'warning',

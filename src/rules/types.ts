@@ -1,4 +1,4 @@
-// The rules engine's vocabulary. Pure data types: no cdk8s, no constructs (DESIGN.md §3).
+// The rules engine's vocabulary. Pure data types: no cdk8s, no constructs.
 import type { ManifestIndex } from './manifest-index';
 
 /** How bad a finding is. `error` breaks something for sure; `warning` very likely; `info` is an explained choice. */

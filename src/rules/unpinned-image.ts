@@ -2,7 +2,7 @@ import { allContainers } from './manifest-index';
 import { asString, describeRef, finding } from './support';
 import type { Finding, Rule } from './types';
 
-/** Issue #5, rule 13 (second half): the seed's bitnami/kubectl:latest. */
+/** An image that can change under a running workload, such as `bitnami/kubectl:latest`. */
 export const unpinnedImage: Rule = {
   id: 'unpinned-image',
   severity: 'warning',

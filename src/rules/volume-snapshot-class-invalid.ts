@@ -2,7 +2,7 @@ import { asObject, describeRef, finding } from './support';
 import type { Finding, Rule } from './types';
 import { isCsiDriverName } from '../internal/names';
 
-/** Issue #5, rule 10 (VolumeSnapshotClass): its required top-level fields. */
+/** A VolumeSnapshotClass without its required top-level fields. */
 export const volumeSnapshotClassInvalid: Rule = {
   id: 'volume-snapshot-class-invalid',
   severity: 'error',

@@ -1,7 +1,7 @@
 import { asObject, describeRef, finding, isObject } from './support';
 import type { Finding, Rule } from './types';
 
-/** Issue #5, rule 10 (VolumeSnapshot): what the snapshot.storage.k8s.io/v1 CRD's schema and CEL rules reject. */
+/** What the snapshot.storage.k8s.io/v1 CRD's schema and CEL rules reject. */
 export const volumeSnapshotInvalid: Rule = {
   id: 'volume-snapshot-invalid',
   severity: 'error',

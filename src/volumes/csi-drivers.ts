@@ -1,4 +1,4 @@
-// RWOP is enforced only on the kubelet's CSI code path (DESIGN.md §4): in-tree volume plugins were frozen before
+// RWOP is enforced only on the kubelet's CSI code path : in-tree volume plugins were frozen before
 // RWOP existed and never got it. Pure data, shared by the constructs and the rules engine.
 
 const IN_TREE_PREFIX = 'kubernetes.io/';

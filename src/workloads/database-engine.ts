@@ -275,7 +275,7 @@ interface EngineSettings {
  * shutdown, probes, resources, and the commands backups need.
  */
 export class DatabaseEngine {
-  /** The PostgreSQL version `postgres()` runs unless told: the seed's major version, pinned to a patch release. */
+  /** The PostgreSQL version `postgres()` runs unless told: PostgreSQL 15, pinned to a patch release. */
   public static readonly DEFAULT_POSTGRES_VERSION = '15.14';
 
   /** The MySQL version `mysql()` runs unless told (8.4 LTS). */

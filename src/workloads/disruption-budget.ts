@@ -28,7 +28,7 @@ export function createDisruptionBudget(scope: Construct, id: string, target: Dis
   return new kplus.k8s.KubePodDisruptionBudget(scope, id, {
     metadata: Object.keys(annotations).length > 0 ? { ...target.metadata, annotations } : target.metadata,
     spec: {
-      // int-or-string: a plain number would be dropped by the L1's toJson (DESIGN.md §5).
+      // int-or-string: a plain number would be dropped by the L1's toJson.
       maxUnavailable: kplus.k8s.IntOrString.fromNumber(policy.maxUnavailable),
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
       // The template's labels as they are at synth, so that labels added after construction are covered too.

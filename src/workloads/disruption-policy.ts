@@ -51,7 +51,7 @@ export class DisruptionPolicy {
   }
 
   /**
-   * The seed's `maxUnavailable: 0`: no voluntary eviction is ever allowed.
+   * `maxUnavailable: 0`: no voluntary eviction is ever allowed.
    *
    * **This makes every node drain hang until someone moves the pod.** `kubectl drain` and the cluster autoscaler
    * retry forever for an eviction the budget never allows, so the node is never emptied until an operator deletes the

@@ -75,7 +75,7 @@ export interface ExclusiveStatefulSetProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * Labels of the pods, e.g. the seed's `{ app: 'postgres' }`. The StatefulSet and the PodDisruptionBudget select the
+   * Labels of the pods, e.g. `{ app: 'postgres' }`. The StatefulSet and the PodDisruptionBudget select the
    * pods by them, and the claims made from the claim template carry them too, so `kubectl get pvc -l app=postgres`
    * lists every replica's claim.
    *
@@ -332,7 +332,7 @@ export interface ExclusiveStatefulSetProps {
   readonly env?: { [name: string]: kplus.EnvValue };
 
   /**
-   * Node labels the pods require (all of them), e.g. the seed's `{ 'storage-node': 'true' }`.
+   * Node labels the pods require (all of them), e.g. `{ 'storage-node': 'true' }`.
    *
    * @default - any node
    */
@@ -375,8 +375,8 @@ const MAX_REPLICAS = 2147483647;
 const DEFAULT_CLAIM_TEMPLATE_NAME = 'data';
 
 /**
- * A StatefulSet whose every replica gets a ReadWriteOncePod volume of its own, from a claim template: the seed's
- * "each pod gets exclusive access to its volume". Pod `<name>-N` always mounts claim `<claimTemplateName>-<name>-N`,
+ * A StatefulSet whose every replica gets a ReadWriteOncePod volume of its own, from a claim template: each pod has
+ * exclusive access to its volume. Pod `<name>-N` always mounts claim `<claimTemplateName>-<name>-N`,
  * and no other pod in the cluster can mount it.
  *
  * It comes with a headless Service (`clusterIP: None`) as the StatefulSet's `serviceName`, a rolling update that
@@ -491,7 +491,7 @@ export class ExclusiveStatefulSet extends Construct {
         metadata: { name: this.claimTemplateName, labels: props.podLabels },
         spec: {
           accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
-          // A Quantity, not a string: the L1's toJson turns a plain string into null (DESIGN.md §5).
+          // A Quantity, not a string: the L1's toJson turns a plain string into null.
           resources: { requests: { storage: kplus.k8s.Quantity.fromString(this.storageQuantity) } },
           storageClassName: validated.storageClassName,
           volumeMode: validated.volumeMode,
@@ -583,7 +583,7 @@ interface ClaimTemplateOptions {
 /**
  * cdk8s-plus-27's StatefulSet, completed with what it cannot express: `volumeClaimTemplates`, their mount in the
  * container, `persistentVolumeClaimRetentionPolicy`, and the pod-security fields (pod-security.ts). Rendered through
- * the typed spec rather than JSON patches, so the L1's toJson keeps every field (DESIGN.md §5).
+ * the typed spec rather than JSON patches, so the L1's toJson keeps every field.
  */
 class ExclusiveClaimStatefulSet extends kplus.StatefulSet {
   private readonly claims: ClaimTemplateOptions;

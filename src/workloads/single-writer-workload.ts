@@ -153,7 +153,7 @@ export interface SingleWriterOptions {
   readonly env?: { [name: string]: kplus.EnvValue };
 
   /**
-   * Node labels the pod requires (all of them), e.g. the seed's `{ 'storage-node': 'true' }`.
+   * Node labels the pod requires (all of them), e.g. `{ 'storage-node': 'true' }`.
    *
    * @default - any node
    */
