@@ -15,7 +15,7 @@ describe('the README rule table', () => {
     const table = ruleTableMarkdown(RULES);
     expect(table.split('\n')).toHaveLength(RULES.length + 2);
     for (const rule of RULES) {
-      expect(table).toContain(`| [\`${rule.id}\`](src/rules/${rule.id}.ts) | ${rule.severity} | ${rule.summary.replace(/\|/g, '\\|')} |`);
+      expect(table).toContain(`| [\`${rule.id}\`](https://github.com/cdk8s-rwop/cdk8s-rwop/blob/main/src/rules/${rule.id}.ts) | ${rule.severity} | ${rule.summary.replace(/\|/g, '\\|')} |`);
       expect(fs.existsSync(path.join(__dirname, '..', '..', 'src', 'rules', `${rule.id}.ts`))).toBe(true);
     }
   });
