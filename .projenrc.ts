@@ -18,9 +18,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.68.12',
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
-  // The `rwop` CLI reads YAML at run time; a jsii package must bundle a runtime dependency that is not jsii.
-  deps: ['yaml@^2.6.0'],
-  bundledDeps: ['yaml'],
+  // The `rwop` CLI reads YAML at run time; a jsii package must bundle a runtime dependency that is not jsii. js-yaml
+  // reads large streams fast; yaml reads what needs positions and alias counting (see src/cli/yaml-stream.ts).
+  deps: ['yaml@^2.6.0', 'js-yaml@^4.1.0'],
+  bundledDeps: ['yaml', 'js-yaml'],
   // The command is one bundled file (see the post-compile step): it starts without resolving dozens of modules.
   bin: { rwop: 'lib/cli/rwop.js' },
 
@@ -33,6 +34,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
     '@types/node@^20',
     'esbuild@^0.28.2',
+    '@types/js-yaml@^4.0.9',
   ],
 
   // Snapshots are reviewed YAML: never rewrite them as a side effect of running the tests.
@@ -93,7 +95,8 @@ project.postCompileTask.exec('mkdir -p lib/backups/scripts && cp src/backups/scr
 
 // The `rwop` command as one file with its dependencies inside (yaml included): a cold start reads one file instead of
 // resolving and loading ~40 modules. No source map: a stack trace is a bug report, and the map would be read on every start.
-project.postCompileTask.exec('esbuild src/cli/bin.ts --bundle --platform=node --target=node20 --outfile=lib/cli/rwop.js --log-level=warning');
+// Part of `compile` itself, so that every task that compiles (examples, bench) runs the command users get.
+project.compileTask.exec('esbuild src/cli/bin.ts --bundle --platform=node --target=node20 --outfile=lib/cli/rwop.js --log-level=warning');
 
 // README.md's rule table is rendered from the rule modules; test/rules/rule-table.test.ts fails when it drifts.
 const docsRules = project.addTask('docs:rules', { description: 'Rewrite the rule table in README.md from src/rules' });
