@@ -45,7 +45,11 @@ describe('the cdk8s validation plugin, run by the real cdk8s CLI', () => {
 
 /** A stand-in for the cdk8s CLI's ValidationContext: the manifests written to a temporary directory. */
 function fakeContext(...files: string[]) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-unit-'));
+  return fakeContextIn(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-unit-')), {}, ...files);
+}
+
+/** The same in `dir`, with cdk8s's construct metadata (keyed by metadata.name) as the CLI hands it over. */
+function fakeContextIn(dir: string, metadata: Record<string, { path: string }>, ...files: string[]) {
   const manifests = files.map((text, i) => {
     const file = path.join(dir, `m${i}.k8s.yaml`);
     fs.writeFileSync(file, text);
@@ -55,6 +59,7 @@ function fakeContext(...files: string[]) {
   const submitted: { status?: string; metadata?: Record<string, string> } = {};
   return {
     manifests,
+    metadata,
     violations,
     submitted,
     report: {
@@ -95,10 +100,45 @@ describe('RwopValidation', () => {
     const [violation] = context.violations;
     expect(violation.ruleName).toBe('rwop-claim-shared (error)');
     expect(violation.violatingResources).toEqual([
-      { resourceName: 'data', locations: ['PersistentVolumeClaim db/data (line 1)'], manifestPath: context.manifests[0] },
-      { resourceName: 'a', locations: ['Deployment db/a (line 6)'], manifestPath: context.manifests[0] },
-      { resourceName: 'b', locations: ['Deployment db/b (line 1)'], manifestPath: context.manifests[1] },
+      { resourceName: 'PersistentVolumeClaim db/data', locations: ['PersistentVolumeClaim db/data (line 1)'], manifestPath: context.manifests[0] },
+      { resourceName: 'Deployment db/a', locations: ['Deployment db/a (line 6)'], manifestPath: context.manifests[0] },
+      { resourceName: 'Deployment db/b', locations: ['Deployment db/b (line 1)'], manifestPath: context.manifests[1] },
     ]);
+  });
+
+  describe('construct paths of objects that share a name', () => {
+    // A Deployment and a Service named alike: cdk8s's own metadata holds the path of the last one written.
+    const DEPLOYMENT_AND_SERVICE = `${RWOP_CLAIM}---\n${deployment('a')}---\n${deployment('db')}---\n`
+      + 'apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: db}\nspec: {ports: [{port: 5432}]}\n';
+    const BY_NAME = { data: { path: 'App/Data/Resource' }, a: { path: 'App/A/Resource' }, db: { path: 'App/Db/Service/Resource' } };
+
+    test('matched by API group, kind, namespace and name from the paths our constructs record', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-paths-'));
+      fs.writeFileSync(path.join(dir, 'construct-metadata.rwop.json'), JSON.stringify({
+        version: '1.0.0',
+        resources: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'db', name: 'db', path: 'App/Db/Deployment/Resource' },
+          { apiVersion: 'v1', kind: 'Service', namespace: 'db', name: 'db', path: 'App/Db/Service/Resource' },
+          // Another group's kind of the same name must not match.
+          { apiVersion: 'example.com/v1', kind: 'Deployment', namespace: 'db', name: 'a', path: 'App/Other/Resource' },
+        ],
+      }));
+      const context = fakeContextIn(dir, { ...BY_NAME }, DEPLOYMENT_AND_SERVICE);
+      await new RwopValidation().validate(context);
+      const names = context.violations[0].violatingResources.map((resource: any) => resource.resourceName);
+      expect(names).toEqual(['PersistentVolumeClaim db/data', 'Deployment db/a', 'Deployment db/db']);
+      // The CLI looks each resourceName up in this metadata to print the construct path.
+      expect(names.map((name: string) => context.metadata[name as keyof typeof context.metadata]?.path))
+        .toEqual(['App/Data/Resource', 'App/A/Resource', 'App/Db/Deployment/Resource']);
+    });
+
+    test('without recorded paths: cdk8s\'s path for a name no other object has, none for a shared name', async () => {
+      const context = fakeContextIn(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-paths-')), { ...BY_NAME }, DEPLOYMENT_AND_SERVICE);
+      await new RwopValidation().validate(context);
+      const names = context.violations[0].violatingResources.map((resource: any) => resource.resourceName);
+      expect(names.map((name: string) => context.metadata[name as keyof typeof context.metadata]?.path))
+        .toEqual(['App/Data/Resource', 'App/A/Resource', undefined]);
+    });
   });
 
   test('a finding suppressed with a reason is counted, not reported, and does not fail', async () => {
