@@ -64,7 +64,7 @@ function fakeContextIn(dir: string, metadata: Record<string, { path: string }>, 
     submitted,
     report: {
       addViolation: (violation: any) => violations.push(violation),
-      submit: (status: string, metadata?: Record<string, string>) => Object.assign(submitted, { status, metadata }),
+      submit: (status: string, summary?: Record<string, string>) => Object.assign(submitted, { status, metadata: summary }),
     },
   };
 }
