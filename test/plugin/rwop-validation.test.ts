@@ -1,47 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RwopValidation } from '../../src';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const APP_DIR = path.join(__dirname, 'app');
-
-/** `cdk8s synth` of test/plugin/app with the real CLI, which loads the plugin from cdk8s.yaml. */
-function cdk8sSynth(app: 'hazard' | 'clean'): { status: number | null; output: string } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `plugin-${app}-`));
-  try {
-    const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', outdir], {
-      cwd: APP_DIR,
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', RWOP_TEST_APP: app },
-      encoding: 'utf-8',
-    });
-    return { status: result.status, output: `${result.stdout}${result.stderr}` };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-describe('the cdk8s validation plugin, run by the real cdk8s CLI', () => {
-  test('an app whose RWOP claim two Deployments mount: exit 2, the report names the rule, the construct paths and lines', () => {
-    const { status, output } = cdk8sSynth('hazard');
-    expect(status).toBe(2);
-    expect(output).toMatch(/Status\s+│ failure/);
-    expect(output).toContain('rwop-claim-shared (error)');
-    expect(output).toContain('Construct Path: Hazard/Data/Resource');
-    expect(output).toContain('Construct Path: Hazard/postgres/Resource');
-    expect(output).toContain('Construct Path: Hazard/postgres-second/Resource');
-    expect(output).toMatch(/> Deployment db\/postgres-second \(line \d+\)/);
-    expect(output).toContain('How to fix: Give each workload its own claim');
-  });
-
-  test('a clean app with an ExclusiveVolume: exit 0 and no violation', () => {
-    const { status, output } = cdk8sSynth('clean');
-    expect(status).toBe(0);
-    expect(output).toMatch(/Status\s+│ success/);
-    expect(output).not.toMatch(/occurrences/);
-  });
-});
 
 /** A stand-in for the cdk8s CLI's ValidationContext: the manifests written to a temporary directory. */
 function fakeContext(...files: string[]) {
