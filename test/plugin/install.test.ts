@@ -5,8 +5,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as YAML from 'yaml';
 import * as libraryModule from '../../src';
 import * as entryModule from '../../src/entry';
+import { expectValidManifests } from '../harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
@@ -117,11 +119,15 @@ function cdk8sSynth(app: 'hazard' | 'clean'): { status: number | null; output: s
     '      failOn: warning',
     '',
   ].join('\n'));
-  const result = spawnSync(bin('cdk8s'), ['synth', '--output', path.join(appDir, 'dist')], {
+  const dist = path.join(appDir, 'dist');
+  const result = spawnSync(bin('cdk8s'), ['synth', '--output', dist], {
     cwd: appDir,
     env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', RWOP_TEST_APP: app, npm_config_offline: 'true' },
     encoding: 'utf-8',
   });
+  const written = fs.readdirSync(dist).filter((file) => file.endsWith('.k8s.yaml'));
+  expect(written.length).toBeGreaterThan(0);
+  expectValidManifests(written.flatMap((file) => YAML.parseAllDocuments(fs.readFileSync(path.join(dist, file), 'utf-8')).map((doc) => doc.toJS())));
   return { status: result.status, output: `${result.stdout}${result.stderr}`, stderr: result.stderr };
 }
 
