@@ -7,7 +7,7 @@ import { runRules } from '../rules';
 import type { Finding, Manifest } from '../rules';
 
 /** Context key that silences the warnings printed at synth: `app.node.setContext('rwop:synthWarnings', false)`. */
-export const SYNTH_WARNINGS_CONTEXT = 'rwop:synthWarnings';
+const SYNTH_WARNINGS_CONTEXT = 'rwop:synthWarnings';
 
 /** Constructs of this library: a finding fails synth only when one of its objects was emitted by one of these. */
 const OWN_CONSTRUCTS = new WeakSet<IConstruct>();
