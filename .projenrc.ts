@@ -22,8 +22,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // reads large streams fast; yaml reads what needs positions and alias counting (see src/cli/yaml-stream.ts).
   deps: ['yaml@^2.6.0', 'js-yaml@^4.1.0'],
   bundledDeps: ['yaml', 'js-yaml'],
-  // The command is one bundled file (see the post-compile step): it starts without resolving dozens of modules.
+  // The command is one bundled file (see the compile step): it starts without resolving dozens of modules.
   bin: { rwop: 'lib/cli/rwop.js' },
+  // `main` loads the validation plugin without the peers and the constructs on first use (src/entry.ts).
+  entrypoint: 'lib/entry.js',
+  entrypointTypes: 'lib/index.d.ts',
 
   devDeps: [
     'cdk8s-cli@2.207.60',
@@ -63,6 +66,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) names platform bindings that the npm registry our
 // machines use does not serve, so `npm ci` rejects the lock file; 1.12.2 has every binding it names.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// The peers are optional so that `cdk8s synth`, installing the validation plugin by package name, does not download
+// them: the plugin needs none. An app that uses the constructs installs them (README, Install).
+project.package.addField('peerDependenciesMeta', Object.fromEntries(
+  ['cdk8s', 'cdk8s-plus-27', 'constructs'].map((peer) => [peer, { optional: true }]),
+));
 
 // Go and .NET toolchains are not on our machines: `package` builds the npm tarball everywhere;
 // `package-all` (all five languages) stays available for a release machine that has them.
