@@ -268,6 +268,8 @@ export class LogicalBackupSchedule extends Construct {
         BACKUP_ROOT: kplus.EnvValue.fromValue(BACKUP_ROOT),
         ...postgresClientEnv(database, `cdk8s-rwop-dump-${this.scheduleName}`),
         KEEP_LAST: kplus.EnvValue.fromValue(String(checked.keepLast)),
+        // Past the Job's deadline its pod has been stopped: a lock that old was left by a killed run.
+        LOCK_STALE_SECONDS: kplus.EnvValue.fromValue(String(checked.activeDeadlineSeconds)),
         ...(props.databases !== undefined ? { DATABASES: kplus.EnvValue.fromValue(props.databases.join(' ')) } : {}),
         ...(checked.lockWaitSeconds !== undefined ? { LOCK_WAIT_TIMEOUT: kplus.EnvValue.fromValue(`${checked.lockWaitSeconds}s`) } : {}),
         ...(props.noRolePasswords !== undefined ? { NO_ROLE_PASSWORDS: kplus.EnvValue.fromValue(String(props.noRolePasswords)) } : {}),

@@ -118,6 +118,7 @@ describe('a nightly dump of a PostgreSQL database', () => {
       PGCONNECT_TIMEOUT: '10',
       PGAPPNAME: 'cdk8s-rwop-dump-postgres-backup',
       KEEP_LAST: '5',
+      LOCK_STALE_SECONDS: String(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds),
       HOME: '/tmp',
     });
     expect(env.PGHOST).toBe(only(manifests, 'Service').metadata.name);
