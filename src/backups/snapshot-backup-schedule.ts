@@ -39,6 +39,15 @@ export interface SnapshotBackupScheduleProps {
   readonly schedule: Cron;
 
   /**
+   * Allow a schedule that runs more often than once an hour. A field left out of `Cron.schedule()` is `*`:
+   * `Cron.schedule({ hour: '2' })` runs every minute from 02:00 to 02:59, so such a schedule is refused unless this is
+   * true.
+   *
+   * @default false
+   */
+  readonly allowFrequentSchedule?: boolean;
+
+  /**
    * The IANA time zone the schedule is read in (CronJob `timeZone`, GA in Kubernetes 1.27). Built-in engine only.
    *
    * @default - the time zone of the kube-controller-manager, usually UTC
@@ -196,7 +205,7 @@ export class SnapshotBackupSchedule extends Construct {
       throw invalidProp(path, KIND, 'metadata.name', props.metadata.name,
         `a CronJob's Jobs are named <name>-<8+ digits> and must fit 63 characters; accepted: ${DNS1123_SUBDOMAIN_RULE}, at most ${MAX_NAME_LENGTH} characters`);
     }
-    const schedule = requireSchedule(path, KIND, props.schedule);
+    const schedule = requireSchedule(path, KIND, props.schedule, props.allowFrequentSchedule);
     requireTimeZone(path, KIND, props.timeZone);
     requireBoolean(path, KIND, 'suspend', props.suspend);
     const engine = props.engine ?? SnapshotEngine.builtIn();

@@ -326,7 +326,7 @@ describe('schedule, class and retention settings', () => {
     ['monthly', Cron.monthly(), 28 * 43200],
   ])('%s: startingDeadlineSeconds is half the shortest interval', (_name, cron, seconds) => {
     const chart = chartIn();
-    schedule(chart, { claimNames: ['data'], schedule: cron });
+    schedule(chart, { claimNames: ['data'], schedule: cron, allowFrequentSchedule: true });
     expect(only(synthValid(chart), 'CronJob').spec.startingDeadlineSeconds).toBe(seconds);
   });
 
@@ -480,6 +480,18 @@ describe('bad input is refused early, naming the path, the prop and what is acce
     ['30 February', () => ({ claimNames: ['d'], schedule: Cron.schedule({ minute: '0', hour: '0', day: '30', month: '2' }) }), 'schedule', /never fires/],
     ['a time zone in the schedule', () => ({ claimNames: ['d'], schedule: Cron.schedule({ minute: 'TZ=UTC 0' }) }), 'schedule', /timeZone prop/],
     ['an unknown time zone', () => ({ claimNames: ['d'], timeZone: 'Mars/Olympus' }), 'timeZone', /IANA time zone/],
+    ['a lower-case UTC', () => ({ claimNames: ['d'], timeZone: 'utc' }), 'timeZone', /case-sensitively: write "UTC"/],
+    ['a lower-case Europe/Paris', () => ({ claimNames: ['d'], timeZone: 'europe/paris' }), 'timeZone', /case-sensitively: write "Europe\/Paris"/],
+    ['a lower-case link name', () => ({ claimNames: ['d'], timeZone: 'us/eastern' }), 'timeZone', /write "America\/New_York"/],
+    ['every minute of 02:00-02:59 (hour given, minute left out)', () => ({ claimNames: ['d'], schedule: Cron.schedule({ hour: '2' }) }), 'schedule',
+      /cdk8s rendered it as "\* 2 \* \* \*", which runs as often as every 60s.*Cron\.schedule\(\{ minute: '0', hour: '2' \}\)/],
+    ['every 15 minutes', () => ({ claimNames: ['d'], schedule: Cron.schedule({ minute: '*/15' }) }), 'schedule', /every 900s.*allowFrequentSchedule: true/],
+    ['a cut timeout of NaN', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ cutTimeout: Duration.seconds(NaN) }) }), 'engine.cutTimeout', /not a finite number \(NaN or Infinity\)/],
+    ['a ready timeout of Infinity', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ readyTimeout: Duration.hours(Infinity) }) }), 'engine.readyTimeout', /not a finite number/],
+    ['an active deadline of NaN', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ activeDeadline: Duration.minutes(NaN) }) }), 'engine.activeDeadline', /not a finite number/],
+    ['a starting deadline of Infinity', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ startingDeadline: Duration.seconds(Infinity) }) }), 'engine.startingDeadline', /not a finite number/],
+    ['keepWithin of NaN days', () => ({ claimNames: ['d'], retention: { keepWithin: Duration.days(NaN) } }), 'retention.keepWithin', /not a finite number/],
+    ['failedGrace of Infinity', () => ({ claimNames: ['d'], retention: { keepLast: 2, failedGrace: Duration.days(Infinity) } }), 'retention.failedGrace', /not a finite number/],
     ['a claim name with capitals', () => ({ claimNames: ['PgData'] }), 'claimNames[0]', /at most 63 lowercase/],
     ['a claim name of 64 characters', () => ({ claimNames: ['a'.repeat(64)] }), 'claimNames[0]', /label value/],
     ['a claim twice', () => ({ claimNames: ['d', 'd'] }), 'claimNames', /named twice/],
@@ -515,6 +527,18 @@ describe('bad input is refused early, naming the path, the prop and what is acce
   test.each(cases)('%s', (_name, props, prop, detail) => {
     const chart = chartIn();
     expectPropError(() => schedule(chart, props(chart)), 'Test/Snap', KIND, prop, detail);
+  });
+
+  test.each(['UTC', 'Etc/UTC', 'Etc/GMT-2', 'Europe/Paris', 'Asia/Kolkata', 'US/Eastern', 'America/Argentina/Buenos_Aires'])('the time zone %s, spelled exactly, is accepted', zone => {
+    const chart = chartIn();
+    schedule(chart, { claimNames: ['d'], timeZone: zone });
+    expect(only(synthValid(chart), 'CronJob').spec.timeZone).toBe(zone);
+  });
+
+  test('a frequent schedule is accepted when allowFrequentSchedule says it is meant', () => {
+    const chart = chartIn();
+    schedule(chart, { claimNames: ['d'], schedule: Cron.schedule({ hour: '2' }), allowFrequentSchedule: true });
+    expect(only(synthValid(chart), 'CronJob').spec.schedule).toBe('* 2 * * *');
   });
 
   test('props that are not an object', () => {
