@@ -67,13 +67,30 @@ describe('built-in engine on claims', () => {
   const cronJob = only(manifests, 'CronJob');
   const spec = podSpecOf(cronJob);
 
-  test('emits exactly a ServiceAccount, a Role, a RoleBinding, the script ConfigMap and the CronJob, all named after the schedule', () => {
+  test('emits exactly a ServiceAccount, a Role, a RoleBinding, the script ConfigMap, the CronJob and its pods\' NetworkPolicy, all named after the schedule', () => {
     expect(manifests.filter(m => m.kind !== 'PersistentVolumeClaim').map(m => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`)).toEqual([
       'ServiceAccount db/nightly',
       'Role db/nightly',
       'RoleBinding db/nightly',
       'ConfigMap db/nightly-script',
       'CronJob db/nightly',
+      'NetworkPolicy db/nightly',
+    ]);
+  });
+
+  test('the pods\' NetworkPolicy denies all ingress and lets them out to DNS in kube-system and the API server only', () => {
+    const policy = only(manifests, 'NetworkPolicy');
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toBeUndefined();
+    expect(policy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'snapshot-backup', 'rwop.dev/backup-schedule': 'nightly' });
+    const podLabels = cronJob.spec.jobTemplate.spec.template.metadata.labels;
+    expect(Object.entries(policy.spec.podSelector.matchLabels).every(([k, v]) => podLabels[k] === v)).toBe(true);
+    expect(policy.spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
     ]);
   });
 
@@ -237,6 +254,22 @@ describe('built-in engine on a database', () => {
     }
   });
 
+  test('the snapshot pods\' own NetworkPolicy covers the CronJob\'s and the initial Job\'s pods, not the database\'s nor the dump\'s, and adds the database port', () => {
+    const policy = manifests.find(m => m.kind === 'NetworkPolicy' && m.metadata.name === 'nightly');
+    const selected = (workload: any) => {
+      const labels = (workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template : workload.spec.template).metadata.labels ?? {};
+      return Object.entries(policy.spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v);
+    };
+    expect([cronJob, job, only(manifests, 'Deployment'), only(manifests, 'CronJob', 'dump')].map(selected)).toEqual([true, true, false, false]);
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toBeUndefined();
+    expect(policy.spec.egress).toHaveLength(3);
+    expect(policy.spec.egress[2]).toEqual({
+      to: [{ podSelector: { matchLabels: only(manifests, 'Deployment').spec.selector.matchLabels } }],
+      ports: [{ protocol: 'TCP', port: 5432 }],
+    });
+  });
+
   test('the snapshot pods get the database\'s PriorityClass, never a higher one', () => {
     const deployment = only(manifests, 'Deployment');
     expect(deployment.spec.template.spec.priorityClassName).toBe('database-critical');
@@ -277,7 +310,9 @@ describe('checkpoints by engine', () => {
     const cronJob = only(manifests, 'CronJob');
     expect(containerOf(cronJob).image).toBe('alpine/k8s:1.33.4');
     expect(Object.keys(envOf(cronJob)).filter(name => name.startsWith('PG') || name === 'QUIESCE_COMMAND')).toEqual([]);
-    expect(only(manifests, 'NetworkPolicy').spec.ingress).toBeUndefined();
+    expect(only(manifests, 'NetworkPolicy', 'postgres').spec.ingress).toBeUndefined();
+    // The snapshot pods' own policy has DNS and the API server only.
+    expect(only(manifests, 'NetworkPolicy', 'nightly').spec.egress).toHaveLength(2);
   });
 
   test.each([
@@ -512,6 +547,11 @@ describe('bad input is refused early, naming the path, the prop and what is acce
     ['a starting deadline of a whole period', () => ({ claimNames: ['d'], schedule: Cron.hourly(), engine: SnapshotEngine.builtIn({ startingDeadline: Duration.hours(1) }) }), 'engine.startingDeadline', /less than 3600s/],
     ['a ready timeout under the cut timeout', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ readyTimeout: Duration.minutes(1) }) }), 'engine.readyTimeout', /at least the cutTimeout \(300s\)/],
     ['an active deadline within the ready timeout', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ activeDeadline: Duration.hours(1) }) }), 'engine.activeDeadline', /longer than the readyTimeout/],
+    ['an API server CIDR without a prefix', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ apiServerCidrs: ['10.0.0.1'] }) }), 'engine.apiServerCidrs[0]', /an IPv4 or IPv6 CIDR/],
+    ['an API server CIDR with a /33', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ apiServerCidrs: ['10.0.0.0/8', '10.0.0.1/33'] }) }), 'engine.apiServerCidrs[1]', /IPv4 or IPv6 CIDR/],
+    ['no API server CIDR', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ apiServerCidrs: [] }) }), 'engine.apiServerCidrs', /non-empty list/],
+    ['API server CIDRs without a NetworkPolicy', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ networkPolicy: false, apiServerCidrs: ['10.0.0.1/32'] }) }), 'engine.apiServerCidrs', /networkPolicy is false/],
+    ['networkPolicy as text', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ networkPolicy: 'no' as unknown as boolean }) }), 'engine.networkPolicy', /true or false/],
     ['a negative backoff limit', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ backoffLimit: -1 }) }), 'engine.backoffLimit', /from 0 to 100/],
     ['another priority than the database\'s', (c) => ({ database: postgres(c, { priorityClassName: 'db' }), engine: SnapshotEngine.builtIn({ priorityClassName: 'system-cluster-critical' }) }), 'priorityClassName', /never out-rank the database Test\/Db \(PriorityClass "db"\)/],
     ['a priority class name that is not one', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ priorityClassName: 'Low Priority' }) }), 'priorityClassName', /the name of a PriorityClass/],
@@ -535,6 +575,19 @@ describe('bad input is refused early, naming the path, the prop and what is acce
     expect(only(synthValid(chart), 'CronJob').spec.timeZone).toBe(zone);
   });
 
+  test('apiServerCidrs narrow the API server peer; networkPolicy: false leaves the pods without a policy', () => {
+    const narrowed = chartIn();
+    schedule(narrowed, { claimNames: ['d'], engine: SnapshotEngine.builtIn({ apiServerCidrs: ['10.0.0.10/32', '172.20.0.1/32', 'fd00::1/128'] }) });
+    expect(only(synthValid(narrowed), 'NetworkPolicy').spec.egress[1]).toEqual({
+      to: [{ ipBlock: { cidr: '10.0.0.10/32' } }, { ipBlock: { cidr: '172.20.0.1/32' } }, { ipBlock: { cidr: 'fd00::1/128' } }],
+      ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }],
+    });
+    const without = chartIn();
+    const snapshots = schedule(without, { claimNames: ['d'], engine: SnapshotEngine.builtIn({ networkPolicy: false }) });
+    expect(snapshots.networkPolicy).toBeUndefined();
+    expect(synthValid(without).filter(m => m.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
   test('a frequent schedule is accepted when allowFrequentSchedule says it is meant', () => {
     const chart = chartIn();
     schedule(chart, { claimNames: ['d'], schedule: Cron.schedule({ hour: '2' }), allowFrequentSchedule: true });
@@ -556,6 +609,6 @@ test('snapshot: the seed\'s nightly snapshot of a PostgreSQL volume, checkpointe
     retention: { keepLast: 7, keepWithin: Duration.days(7) },
     engine: SnapshotEngine.builtIn({ serviceAccountName: 'snapshot-creator' }),
   });
-  const manifests = synthValid(chart).filter(m => ['ServiceAccount', 'Role', 'RoleBinding', 'CronJob'].includes(m.kind));
+  const manifests = synthValid(chart).filter(m => ['ServiceAccount', 'Role', 'RoleBinding', 'CronJob', 'NetworkPolicy'].includes(m.kind));
   expect(YAML.stringify(manifests)).toMatchSnapshot();
 });
