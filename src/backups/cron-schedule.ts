@@ -133,13 +133,39 @@ function firesOn(schedule: CronSchedule, date: Date): boolean {
   return schedule.daysOfMonth.star || schedule.daysOfWeek.star ? dom && dow : dom || dow;
 }
 
-/** Whether the runtime knows `zone` as an IANA time zone, as the CronJob controller's time.LoadLocation must. */
-export function isTimeZone(zone: unknown): boolean {
-  if (typeof zone !== 'string' || zone === '' || zone === 'Local' || /\s/.test(zone)) return false;
+/** The verdict on a time zone name: accepted, or refused with the spelling to use when there is one. */
+export interface TimeZoneCheck {
+  readonly accepted: boolean;
+  readonly suggestion?: string;
+}
+
+/**
+ * Whether `zone` is an IANA time zone name spelled exactly as the API server's time.LoadLocation reads it (the tz
+ * database's file names, case-sensitive). The runtime's Intl knows the names case-insensitively and lists only the
+ * canonical ones: a name is accepted when Intl knows it and it is either listed exactly, "UTC", or a link name whose
+ * parts start with a capital as every tz database name does (e.g. "Asia/Kolkata", "US/Eastern", "Etc/GMT+5").
+ */
+export function checkTimeZone(zone: unknown): TimeZoneCheck {
+  if (typeof zone !== 'string' || zone === '' || zone === 'Local' || /\s/.test(zone)) return { accepted: false };
+  const resolved = resolvedTimeZone(zone);
+  if (resolved === undefined) return { accepted: false };
+  if (zone === 'UTC' || canonicalTimeZones().has(zone)) return { accepted: true };
+  const sameLetters = [...canonicalTimeZones(), 'UTC'].find(name => name.toLowerCase() === zone.toLowerCase());
+  if (sameLetters !== undefined) return { accepted: false, suggestion: sameLetters };
+  if (zone.split('/').every(part => /^[A-Z]/.test(part))) return { accepted: true };
+  return { accepted: false, suggestion: resolved };
+}
+
+function resolvedTimeZone(zone: string): string | undefined {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+let canonical: ReadonlySet<string> | undefined;
+function canonicalTimeZones(): ReadonlySet<string> {
+  canonical ??= new Set((Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf('timeZone'));
+  return canonical;
 }
