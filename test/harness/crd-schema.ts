@@ -124,10 +124,10 @@ function loadCrds(): CustomKind[] {
  * CRD patterns are Go (RE2) expressions: a `(?i)` flag at the start (after `^`), as the PrometheusRule CRD writes
  * `^(?i)(abort|warn)?$`, becomes the JavaScript `i` flag.
  */
-function goRegExp(pattern: string, flags: string): RegExp {
+const goRegExp = Object.assign((pattern: string, flags: string): RegExp => {
   const caseless = /^(\^?)\(\?i\)/;
   return caseless.test(pattern) ? new RegExp(pattern.replace(caseless, '$1'), `${flags}i`) : new RegExp(pattern, flags);
-}
+}, { code: 'goRegExp' });
 
 /** The CRD schema, closed against unknown fields, with the standard apiVersion/kind/metadata fields. */
 function objectSchema(openApi: any): any {
