@@ -131,7 +131,8 @@ describe('bad props are refused at construction', () => {
   test('a snapscheduler schedule: its runs are no Jobs kube-state-metrics reports', () => {
     const watched = monitoredDatabase();
     const snapscheduler = new SnapshotBackupSchedule(watched.chart, 'Snapscheduler', {
-      schedule: Cron.daily(), engine: SnapshotEngine.snapscheduler(),
+      schedule: Cron.daily(),
+      engine: SnapshotEngine.snapscheduler(),
       volumes: [new ExclusiveVolume(watched.chart, 'Cache', { metadata: { name: 'cache' }, storage: Size.gibibytes(1) })],
     });
     expectPropError(() => alertsFor(watched, { snapshotBackups: [snapscheduler] }),
