@@ -1,6 +1,10 @@
 import { Cron, Duration, Size, Yaml } from 'cdk8s';
-import { alertsFor, monitoredDatabase } from './support';
-import { ExclusiveVolume, RwopAlertRules, RwopAlertRulesProps, SnapshotBackupSchedule, SnapshotEngine } from '../../src';
+import * as kplus from 'cdk8s-plus-27';
+import { DAILY_AT_2, alertsFor, monitoredDatabase } from './support';
+import {
+  DatabaseCredentials, DatabaseEngine, ExclusiveVolume, LogicalBackupSchedule, RwopAlertRules, RwopAlertRulesProps, SingleWriterDatabase,
+  SnapshotBackupSchedule, SnapshotEngine,
+} from '../../src';
 import { expectPropError, only, synthValid, testChart } from '../volumes/support';
 
 const KIND = 'RwopAlertRules';
@@ -99,6 +103,25 @@ test('thresholds, namespaces, series matchers, alert labels and the runbook page
   for (const name of ['RwopPodUnschedulable', 'RwopHolderStuckTerminating']) {
     for (const found of selectors(rules[name].expr)) expect(found).toContain('namespace=~"db|team-a"');
   }
+});
+
+test('a schedule in a chart without namespace is matched by its CronJob name in the watched namespaces', () => {
+  const chart = testChart();
+  const watched = monitoredDatabase();
+  const dumps = new LogicalBackupSchedule(chart, 'Dumps', {
+    metadata: { name: 'app-dumps' },
+    database: new SingleWriterDatabase(chart, 'Db', {
+      engine: DatabaseEngine.postgres({ version: '15.14' }),
+      credentials: DatabaseCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Secret', 'postgres-secret')),
+      storage: Size.gibibytes(5),
+    }),
+    schedule: DAILY_AT_2,
+    storage: Size.gibibytes(10),
+  });
+  const rules = rulesOf(alertsFor(watched, { logicalBackups: [watched.dumps, dumps], namespaces: ['db', 'apps'] }));
+  expect(rules.RwopBackupTooOld.expr).toContain('kube_cronjob_status_last_successful_time{namespace="db", cronjob="postgres-dumps"}');
+  expect(rules.RwopBackupTooOld.expr).toContain('kube_cronjob_status_last_successful_time{namespace=~"db|apps", cronjob="app-dumps"}');
+  expect(rules.RwopLogicalBackupFailed.expr).toContain('kube_job_owner{namespace=~"db|apps", owner_name="app-dumps", owner_kind="CronJob"}');
 });
 
 describe('bad props are refused at construction', () => {
