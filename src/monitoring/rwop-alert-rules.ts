@@ -53,14 +53,13 @@ export interface RwopAlertRulesProps {
   readonly unschedulableFor?: Duration;
 
   /**
-   * How long after its deletion a pod that mounts a ReadWriteOncePod claim may still exist before
-   * `RwopHolderStuckTerminating` fires. kube-state-metrics does not export the grace period: set this above the
-   * longest `terminationGracePeriodSeconds` of your pods on ReadWriteOncePod claims, plus a margin. Whole minutes, at
-   * least one.
+   * How long a pod that mounts a ReadWriteOncePod claim may stay Terminating past the end of its grace period (its
+   * `deletionTimestamp`) before `RwopHolderStuckTerminating` fires; the same threshold as `rwop status --stuck-after`.
+   * Whole minutes, at least one.
    *
-   * @default Duration.minutes(15)
+   * @default Duration.minutes(5)
    */
-  readonly terminatingFor?: Duration;
+  readonly stuckAfter?: Duration;
 
   /**
    * Logical backups to watch: `RwopBackupTooOld` when the last success is older than the schedule's longest interval
@@ -128,8 +127,8 @@ interface WatchedBackup {
  *
  * - `RwopPodUnschedulable`: a pod that mounts a ReadWriteOncePod claim has been unschedulable for `unschedulableFor`
  *   (typically: another pod holds the claim);
- * - `RwopHolderStuckTerminating`: a pod that mounts a ReadWriteOncePod claim still exists `terminatingFor` after its
- *   deletion (its replacement cannot start);
+ * - `RwopHolderStuckTerminating`: a pod that mounts a ReadWriteOncePod claim is still Terminating `stuckAfter` past
+ *   the end of its grace period (its replacement cannot start);
  * - `RwopBackupTooOld`: a watched backup schedule has not succeeded for `backupAgeFactor` of its longest interval;
  * - `RwopLogicalBackupFailed`, `RwopSnapshotBackupFailed`: a run of a watched schedule failed, and none has
  *   succeeded since.
@@ -178,7 +177,7 @@ interface CheckedProps {
   readonly namespaceMatcher?: string;
   readonly seriesMatchers?: string;
   readonly unschedulableForSeconds: number;
-  readonly terminatingForSeconds: number;
+  readonly stuckAfterSeconds: number;
   readonly logical: WatchedBackup[];
   readonly snapshot: WatchedBackup[];
   readonly runbookBaseUrl: string;
@@ -220,7 +219,7 @@ function checkProps(path: string, props: RwopAlertRulesProps): CheckedProps {
     namespaceMatcher: props.namespaces && matchAny('namespace', props.namespaces),
     seriesMatchers: props.seriesMatchers?.trim(),
     unschedulableForSeconds: wholeMinutes(path, 'unschedulableFor', props.unschedulableFor, Duration.minutes(10)),
-    terminatingForSeconds: wholeMinutes(path, 'terminatingFor', props.terminatingFor, Duration.minutes(15)),
+    stuckAfterSeconds: wholeMinutes(path, 'stuckAfter', props.stuckAfter, Duration.minutes(5)),
     logical: watchedBackups(path, 'logicalBackups', props.logicalBackups, LogicalBackupSchedule, factor),
     snapshot: watchedBackups(path, 'snapshotBackups', props.snapshotBackups, SnapshotBackupSchedule, factor),
     runbookBaseUrl,
@@ -282,11 +281,13 @@ function buildAlerts(p: CheckedProps): AlertRule[] {
     },
     {
       alert: 'RwopHolderStuckTerminating',
-      expr: `${rwopPods} * on (namespace, pod) group_left () (time() - max by (namespace, pod) (${ksm('kube_pod_deletion_timestamp')})) > ${p.terminatingForSeconds}`,
+      // A pod's deletionTimestamp is the end of its grace period (the deletion request plus the grace), not the request.
+      expr: `${rwopPods} * on (namespace, pod) group_left () (time() - max by (namespace, pod) (${ksm('kube_pod_deletion_timestamp')})) > ${p.stuckAfterSeconds}`,
       severity: 'critical',
-      summary: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} has been Terminating for {{ $value | humanizeDuration }} and still holds the ReadWriteOncePod claim {{ $labels.persistentvolumeclaim }}.',
-      description: `Pod {{ $labels.namespace }}/{{ $labels.pod }} was deleted {{ $value | humanizeDuration }} ago (more than ${promDuration(p.terminatingForSeconds)}) and still exists:`
-        + ' no other pod can use the ReadWriteOncePod claim {{ $labels.persistentvolumeclaim }} until it is gone. Its node may be down or its containers may not stop.'
+      summary: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} is Terminating {{ $value | humanizeDuration }} past its grace period and still holds the ReadWriteOncePod claim {{ $labels.persistentvolumeclaim }}.',
+      description: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} should have stopped {{ $value | humanizeDuration }} ago, at the end of its grace period,'
+        + ` and still exists (the limit is ${promDuration(p.stuckAfterSeconds)}): no other pod can use the ReadWriteOncePod claim {{ $labels.persistentvolumeclaim }} until it is gone.`
+        + ' Its node may be down or unreachable, or a finalizer or its volumes hold it.'
         + ` Run \`${STATUS_COMMAND}\` and \`kubectl describe pod {{ $labels.pod }} -n {{ $labels.namespace }}\`;`
         + ' force-delete it only once its containers are known to be stopped.',
     },

@@ -9,7 +9,7 @@ import * as YAML from 'yaml';
 import { expectValidManifests } from '../harness';
 import { alertsFor, monitoredDatabase } from '../monitoring/support';
 
-const alerts = alertsFor(monitoredDatabase(), { unschedulableFor: Duration.minutes(10), terminatingFor: Duration.minutes(15) });
+const alerts = alertsFor(monitoredDatabase(), { unschedulableFor: Duration.minutes(10), stuckAfter: Duration.minutes(5) });
 const [prometheusRule] = Testing.synth(alerts.node.scope as any);
 expectValidManifests([prometheusRule]);
 
@@ -96,25 +96,27 @@ test('RwopPodUnschedulable fires for a pod unschedulable on a ReadWriteOncePod c
   });
 });
 
-test('RwopHolderStuckTerminating fires once a pod on a ReadWriteOncePod claim was deleted more than 15 minutes ago', () => {
+test('RwopHolderStuckTerminating fires once a pod on a ReadWriteOncePod claim is Terminating 5 minutes past its grace period', () => {
   expectPromtoolTest('terminating', {
     interval: '1m',
     input_series: [
-      // Deleted at t=60s, still there.
+      // Deleted at 0 with a grace period of 10 minutes: its deletionTimestamp is the end of the grace, 600 s.
       ...mounts('db', 'postgres-a', 'data', 'ReadWriteOncePod'),
-      series('kube_pod_deletion_timestamp', { namespace: 'db', pod: 'postgres-a', uid: 'uid-postgres-a' }, '60x60'),
-      // Deleted at the same time, on a ReadWriteOnce claim: not ours.
+      series('kube_pod_deletion_timestamp', { namespace: 'db', pod: 'postgres-a', uid: 'uid-postgres-a' }, '600x60'),
+      // The same, on a ReadWriteOnce claim: not ours.
       ...mounts('app', 'web-a', 'cache', 'ReadWriteOnce'),
-      series('kube_pod_deletion_timestamp', { namespace: 'app', pod: 'web-a', uid: 'uid-web-a' }, '60x60'),
+      series('kube_pod_deletion_timestamp', { namespace: 'app', pod: 'web-a', uid: 'uid-web-a' }, '600x60'),
       // A holder that is not being deleted.
       ...mounts('db', 'redis-0', 'redis-data', 'ReadWriteOncePod'),
     ],
     alert_rule_test: [
-      { eval_time: '16m', alertname: 'RwopHolderStuckTerminating', exp_alerts: [] },
+      // Within the grace period, then exactly 5 minutes past it: not yet.
+      { eval_time: '9m', alertname: 'RwopHolderStuckTerminating', exp_alerts: [] },
+      { eval_time: '15m', alertname: 'RwopHolderStuckTerminating', exp_alerts: [] },
       {
-        eval_time: '17m',
+        eval_time: '16m',
         alertname: 'RwopHolderStuckTerminating',
-        exp_alerts: [firing('RwopHolderStuckTerminating', { namespace: 'db', pod: 'postgres-a', persistentvolumeclaim: 'data' }, '16m 0s')],
+        exp_alerts: [firing('RwopHolderStuckTerminating', { namespace: 'db', pod: 'postgres-a', persistentvolumeclaim: 'data' }, '6m 0s')],
       },
     ],
   });

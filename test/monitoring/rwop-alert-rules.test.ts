@@ -48,12 +48,12 @@ describe('alerts for a database with nightly dumps and weekday snapshots', () =>
     expect(rules.RwopBackupTooOld.labels.severity).toBe('warning');
   });
 
-  test('pods: ReadWriteOncePod claims only, unschedulable for 10 minutes, Terminating 15 minutes after deletion', () => {
+  test('pods: ReadWriteOncePod claims only, unschedulable for 10 minutes, Terminating 5 minutes past the grace period', () => {
     expect(rules.RwopPodUnschedulable.for).toBe('10m');
     expect(rules.RwopPodUnschedulable.expr).toContain('kube_persistentvolumeclaim_access_mode{access_mode="ReadWriteOncePod"}');
     expect(rules.RwopPodUnschedulable.expr).toContain('(kube_pod_status_unschedulable == 1)');
     expect(rules.RwopHolderStuckTerminating.for).toBeUndefined();
-    expect(rules.RwopHolderStuckTerminating.expr).toMatch(/\(time\(\) - max by \(namespace, pod\) \(kube_pod_deletion_timestamp\)\) > 900$/);
+    expect(rules.RwopHolderStuckTerminating.expr).toMatch(/\(time\(\) - max by \(namespace, pod\) \(kube_pod_deletion_timestamp\)\) > 300$/);
   });
 
   test('backups: each CronJob by namespace and name, allowed twice its longest interval (a day nightly, three days on weekdays)', () => {
@@ -84,7 +84,7 @@ test('without backups: only the pod alerts, under a generated name in the chart\
 test('thresholds, namespaces, series matchers, alert labels and the runbook page are props', () => {
   const alerts = alertsFor(monitoredDatabase(), {
     unschedulableFor: Duration.minutes(90),
-    terminatingFor: Duration.hours(1),
+    stuckAfter: Duration.hours(1),
     backupAgeFactor: 1.5,
     namespaces: ['db', 'team-a'],
     seriesMatchers: 'cluster="prod", job=~"kube-state-metrics.*"',
@@ -128,8 +128,8 @@ describe('bad props are refused at construction', () => {
   const build = (props: Partial<RwopAlertRulesProps>) => () => new RwopAlertRules(testChart(), 'Alerts', props as RwopAlertRulesProps);
   const cases: Array<[string, Partial<RwopAlertRulesProps>, RegExp]> = [
     ['unschedulableFor', { unschedulableFor: Duration.seconds(90) }, /"90 seconds"; accepted: a cdk8s Duration of whole minutes, at least one/],
-    ['terminatingFor', { terminatingFor: Duration.seconds(0) }, /accepted: a cdk8s Duration of whole minutes/],
-    ['terminatingFor', { terminatingFor: 600 as unknown as Duration }, /is 600; accepted: a cdk8s Duration/],
+    ['stuckAfter', { stuckAfter: Duration.seconds(0) }, /accepted: a cdk8s Duration of whole minutes/],
+    ['stuckAfter', { stuckAfter: 600 as unknown as Duration }, /is 600; accepted: a cdk8s Duration/],
     ['backupAgeFactor', { backupAgeFactor: 1 }, /is 1; accepted: a number more than 1 and at most 100/],
     ['backupAgeFactor', { backupAgeFactor: NaN }, /accepted: a number more than 1/],
     ['namespaces', { namespaces: [] }, /accepted: a non-empty list of namespace names/],
