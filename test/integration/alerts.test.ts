@@ -32,7 +32,11 @@ type Labels = Record<string, string>;
 function firing(alertname: string, labels: Labels, humanizedValue?: string): any {
   const rule = prometheusRule.spec.groups[0].rules.find((r: any) => r.alert === alertname);
   const render = (template: string): string => template
-    .replace(/\{\{ \$labels\.([a-z_]+) \}\}/g, (_, name: string) => labels[name] ?? '')
+    .replace(/\{\{ \$labels\.([a-z_]+) \}\}/g, (_, name: string) => {
+      // A template naming a label the alert does not have would render empty: a mistake, not an expectation.
+      if (labels[name] === undefined) throw new Error(`${alertname}: its annotations use the label "${name}", which the alert does not have`);
+      return labels[name];
+    })
     .replace(/\{\{ \$value \| humanizeDuration \}\}/g, () => {
       if (humanizedValue === undefined) throw new Error(`${alertname}: its annotations show the value: give the expected text`);
       return humanizedValue;
