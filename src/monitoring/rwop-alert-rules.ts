@@ -184,6 +184,9 @@ interface CheckedProps {
 }
 
 function checkProps(path: string, props: RwopAlertRulesProps): CheckedProps {
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+    throw invalidProp(path, KIND, 'props', props, 'accepted: an object of RwopAlertRulesProps, or nothing');
+  }
   validateMetadata(path, KIND, props.metadata, false);
   if (props.namespaces !== undefined) {
     if (!Array.isArray(props.namespaces) || props.namespaces.length === 0) {

@@ -145,6 +145,11 @@ describe('bad props are refused at construction', () => {
     expectPropError(build(props), 'Test/Alerts', KIND, prop, detail);
   });
 
+  test('props that are not an object', () => {
+    expectPropError(() => new RwopAlertRules(testChart(), 'Alerts', null as unknown as RwopAlertRulesProps),
+      'Test/Alerts', KIND, 'props', /is null; accepted: an object of RwopAlertRulesProps, or nothing/);
+  });
+
   test('a snapshot schedule among the logical backups', () => {
     const watched = monitoredDatabase();
     expectPropError(() => alertsFor(watched, { logicalBackups: [watched.snapshots as any] }),
