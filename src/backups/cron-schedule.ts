@@ -108,21 +108,34 @@ const HORIZON_START = Date.UTC(2024, 0, 1);
  * undefined when the schedule never fires (e.g. 30 February).
  */
 export function shortestIntervalSeconds(schedule: CronSchedule): number | undefined {
+  const gaps = intervalsMinutes(schedule);
+  return gaps === undefined ? undefined : Math.min(...gaps) * 60;
+}
+
+/**
+ * The longest time between two consecutive runs, in seconds (e.g. three days for "0 2 * * 1-5" over a weekend);
+ * undefined when the schedule never fires.
+ */
+export function longestIntervalSeconds(schedule: CronSchedule): number | undefined {
+  const gaps = intervalsMinutes(schedule);
+  return gaps === undefined ? undefined : Math.max(...gaps) * 60;
+}
+
+/** Every distinct gap between two consecutive runs, in minutes, over the calendar's full cycle. */
+function intervalsMinutes(schedule: CronSchedule): Set<number> | undefined {
   const times: number[] = [];
   for (const hour of [...schedule.hours].sort((a, b) => a - b)) {
     for (const minute of [...schedule.minutes].sort((a, b) => a - b)) times.push(hour * 60 + minute);
   }
-  let shortest = Infinity;
-  for (let i = 1; i < times.length; i++) shortest = Math.min(shortest, times[i] - times[i - 1]);
+  const gaps = new Set<number>();
+  for (let i = 1; i < times.length; i++) gaps.add(times[i] - times[i - 1]);
   let previousDay: number | undefined;
   for (let day = 0; day < HORIZON_DAYS; day++) {
     if (!firesOn(schedule, new Date(HORIZON_START + day * 86_400_000))) continue;
-    if (previousDay !== undefined) {
-      shortest = Math.min(shortest, (day - previousDay) * MINUTES_PER_DAY - times[times.length - 1] + times[0]);
-    }
+    if (previousDay !== undefined) gaps.add((day - previousDay) * MINUTES_PER_DAY - times[times.length - 1] + times[0]);
     previousDay = day;
   }
-  return previousDay === undefined ? undefined : shortest * 60;
+  return previousDay === undefined ? undefined : gaps;
 }
 
 /** robfig/cron's day rule: day of month and day of week are ANDed when either is a star, else ORed. */
