@@ -3,9 +3,10 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import type { Node as YamlNode, Tags } from 'yaml';
+import type { Node as YamlNode, ScalarTag, Tags } from 'yaml';
 import type { KubeObject, Manifest } from '../rules';
 import type { CliIO } from './main';
+import { booleanScalar, numberScalar } from './yaml-scalars';
 import { readYamlStream } from './yaml-stream';
 
 /** The file name given to what `-` reads. */
@@ -67,9 +68,7 @@ export function parseYamlCarefully(text: string, file: string): Manifest[] {
   const lineCounter = new LineCounter();
   // YAML 1.1, as kubectl and Helm read it (Go's YAML): `defaultMode: 0644` is octal, `yes` a boolean, `<<` merges.
   const manifests: Manifest[] = [];
-  // Timestamps stay strings: Go's YAML keeps them so when it reads into untyped values, as kubectl does.
-  const customTags = (tags: Tags) => tags.filter((tag) => typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:timestamp');
-  for (const doc of parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, customTags })) {
+  for (const doc of parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, customTags: kubectlScalarTags })) {
     const error = doc.errors[0];
     if (error) {
       // An error at the very end (an unclosed quote or bracket) is reported on the last line that has text.
@@ -298,6 +297,32 @@ function describeNonObject(value: unknown): string {
 
 function lineOf(node: YamlNode, lineCounter: LineCounter): number {
   return lineCounter.linePos(node.range?.[0] ?? 0).line;
+}
+
+/**
+ * The yaml library's YAML 1.1 tags with the plain scalars (null, booleans, numbers, timestamps) resolved as kubectl
+ * resolves them (yaml-scalars.ts), the same way the fast reader does; collections, `!!binary` and `<<` stay as they are.
+ */
+function kubectlScalarTags(tags: Tags): Tags {
+  const replaced = ['null', 'bool', 'int', 'float', 'timestamp'].map((name) => `tag:yaml.org,2002:${name}`);
+  const kept = tags.filter((tag) => typeof tag !== 'object' || !(replaced.includes(tag.tag) && 'test' in tag && tag.test));
+  const scalar = (tag: string, test: RegExp, resolve: (text: string, onError: (message: string) => void) => unknown): ScalarTag =>
+    ({ tag, default: true, test, resolve });
+  return [
+    scalar('tag:yaml.org,2002:null', /^(?:~|null|Null|NULL)?$/, () => null),
+    scalar('tag:yaml.org,2002:bool', /^(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$/,
+      (text) => booleanScalar(text)),
+    // A scalar that starts like a number and is none stays the string it is.
+    scalar('tag:yaml.org,2002:float', /^[-+.0-9]/, (text, onError) => {
+      try {
+        return numberScalar(text) ?? text;
+      } catch (e) {
+        onError((e as Error).message);
+        return text;
+      }
+    }),
+    ...kept,
+  ];
 }
 
 /** The yaml library's message without a position of its own (InputError gives the position). */
