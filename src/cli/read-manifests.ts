@@ -103,6 +103,7 @@ function parseYamlManifests(text: string, file: string): Manifest[] {
       continue;
     }
     const { value, line, itemLines } = part.read;
+    if (nestingBeyondLimit(value)) throw new InputError(file, line, TOO_DEEP);
     collect(value, { file, line }, itemLines ? { line: (i) => itemLines[i], of: () => NO_ITEM_LINES } : NO_ITEM_LINES, manifests);
   }
   return manifests;
