@@ -32,12 +32,15 @@ Options:
       --only <id,...>               run only these rules (repeatable)
       --skip <id,...>               do not run these rules (repeatable)
       --list-rules                  print every rule (id, severity, summary, remediation) and exit
+      --allow-empty                 accept an empty input (nothing but whitespace, comments or "---"), which
+                                    is otherwise refused with exit 2 (a failed "kubectl get" prints nothing)
   -h, --help                        show this help
 
 Suppress a rule for one object with the annotations rwop.dev/suppress: "<rule-id>[,<rule-id>]" and
 rwop.dev/suppress-reason: "<why>" (a reason is required). Suppressed findings are still reported, as such.
 
-Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 such findings; 2 bad usage or unreadable input.
+Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 such findings; 2 bad usage, or input that is
+unreadable or empty.
 `;
 
 export const auditCommand: Command = {
@@ -53,6 +56,7 @@ interface AuditOptions {
   readonly only?: readonly string[];
   readonly skip: readonly string[];
   readonly listRules: boolean;
+  readonly allowEmpty: boolean;
   readonly help: boolean;
 }
 
@@ -66,7 +70,8 @@ async function runAudit(args: readonly string[], io: CliIO): Promise<number> {
     io.stdout(options.format === 'json' ? JSON.stringify(RULES.map(ruleJson), null, 2) + '\n' : ruleTable(RULES));
     return EXIT_OK;
   }
-  const manifests = await readPathsOrStdin(options.paths, io, 'no input: give files or directories, or pipe manifests into "rwop audit -"');
+  const manifests = await readPathsOrStdin(options.paths, io, 'no input: give files or directories, or pipe manifests into "rwop audit -"',
+    { allowEmpty: options.allowEmpty, emptyHint: '--allow-empty accepts it' });
   const rules = RULES.filter((rule) => (!options.only || options.only.includes(rule.id)) && !options.skip.includes(rule.id));
   const findings = runRules(manifests, { only: options.only, skip: options.skip });
   const report: AuditReport = { findings, rules, objectCount: manifests.length, failOn: options.failOn, cwd: io.cwd };
@@ -88,6 +93,7 @@ function parseAuditArgs(args: readonly string[]): AuditOptions {
     'only': { type: 'string', multiple: true },
     'skip': { type: 'string', multiple: true },
     'list-rules': { type: 'boolean' },
+    'allow-empty': { type: 'boolean' },
     'help': { type: 'boolean', short: 'h' },
   });
   const { values, positionals } = parsed;
@@ -96,7 +102,16 @@ function parseAuditArgs(args: readonly string[]): AuditOptions {
   const only = values.only && ruleIds('--only', values.only);
   const skip = ruleIds('--skip', values.skip ?? []);
   if (values['list-rules'] && format === 'sarif') throw new UsageError('--list-rules prints text or json, not sarif');
-  return { paths: positionals, format, failOn, only, skip, listRules: values['list-rules'] ?? false, help: values.help ?? false };
+  return {
+    paths: positionals,
+    format,
+    failOn,
+    only,
+    skip,
+    listRules: values['list-rules'] ?? false,
+    allowEmpty: values['allow-empty'] ?? false,
+    help: values.help ?? false,
+  };
 }
 
 function oneOf<T extends string>(option: string, value: string, accepted: readonly T[]): T {

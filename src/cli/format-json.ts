@@ -3,6 +3,7 @@
 import type { Finding, ObjectRef, Severity } from '../rules';
 import type { AuditReport, SeverityCounts } from './report';
 import { countFindings, failingFindings } from './report';
+import { safeJson } from './terminal-safe';
 
 /** The document `--format json` prints. */
 export interface JsonReport {
@@ -63,7 +64,7 @@ export function formatJson(report: AuditReport, version: string): string {
       suppressed: found.suppressed ? { reason: found.suppressed.reason } : null,
     })),
   };
-  return JSON.stringify(document, null, 2) + '\n';
+  return safeJson(document) + '\n';
 }
 
 function jsonObject(ref: ObjectRef): JsonObject {

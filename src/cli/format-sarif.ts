@@ -6,6 +6,7 @@ import type { PackageInfo } from './main';
 import { STDIN_FILE } from './read-manifests';
 import type { AuditReport } from './report';
 import { artifactUri, objectName } from './report';
+import { safeJson } from './terminal-safe';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -31,7 +32,7 @@ export function formatSarif(report: AuditReport, tool: PackageInfo): string {
       results: report.findings.map((found) => sarifResult(found, ruleIndex.get(found.ruleId), report.cwd)),
     }],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return safeJson(log) + '\n';
 }
 
 function sarifRule(rule: Rule) {

@@ -2,6 +2,7 @@
 import type { Finding } from '../rules';
 import type { AuditReport } from './report';
 import { countFindings, failingFindings, fileLine, objectName } from './report';
+import { safeLines } from './terminal-safe';
 
 /**
  * One line per finding: `file:line: severity rule-id: message`, then the other objects involved with their
@@ -12,7 +13,7 @@ export function formatText(report: AuditReport): string {
   const suppressed = report.findings.filter((found) => found.suppressed);
   const lines = [...active, ...suppressed].map(findingLine);
   lines.push(summaryLine(report));
-  return lines.join('\n') + '\n';
+  return safeLines(lines) + '\n';
 }
 
 function findingLine(found: Finding): string {

@@ -86,8 +86,12 @@ describe('rwop audit, text', () => {
     expect(stdout).toMatch(/^rwop audit: 4 objects, /);
   });
 
-  test('an input with no object: a warning on stderr, exit 0', async () => {
-    const { code, stdout, stderr } = await rwop(['audit', '-'], { stdin: '# nothing\n---\n' });
+  test('an empty input is refused (exit 2); --allow-empty accepts it with a warning, exit 0', async () => {
+    const refused = await rwop(['audit', '-'], { stdin: '# nothing\n---\n' });
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe('rwop audit: <stdin>: empty input (nothing but whitespace, comments or "---"): '
+      + 'did the command that wrote it fail?; --allow-empty accepts it\n');
+    const { code, stdout, stderr } = await rwop(['audit', '--allow-empty', '-'], { stdin: '# nothing\n---\n' });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^rwop audit: 0 objects, /);
     expect(stderr).toBe('rwop audit: warning: the input holds no Kubernetes object\n');

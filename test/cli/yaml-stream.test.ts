@@ -127,6 +127,6 @@ describe('the fast YAML reader', () => {
     expect(readYamlStream('%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n')).toBeUndefined();
     expect(readYamlStream('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n')).toBeUndefined();
     expect(readYamlStream('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n')).toBeUndefined();
-    expect(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n', 'd.yaml')).toThrow(/^d\.yaml:3: invalid YAML/);
+    expect(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n', 'd.yaml')).toThrow(/^d\.yaml:3: duplicate key "kind" \(column 1\)/);
   });
 });
