@@ -18,9 +18,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersion: '2.68.12',
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
-  // The `rwop` CLI reads YAML at run time; a jsii package must bundle a runtime dependency that is not jsii.
-  deps: ['yaml@^2.6.0'],
-  bundledDeps: ['yaml'],
+  // The `rwop` CLI reads YAML and gitignore-style ignore files at run time; a jsii package must bundle a runtime
+  // dependency that is not jsii.
+  deps: ['yaml@^2.6.0', 'ignore@^7.0.5'],
+  bundledDeps: ['yaml', 'ignore'],
   bin: { rwop: 'lib/cli/bin.js' },
 
   devDeps: [

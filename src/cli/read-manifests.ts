@@ -186,7 +186,7 @@ async function walk(dir: string, absolute: string, files: string[], visited: Set
   }
 }
 
-async function statOrThrow(file: string, absolute: string) {
+export async function statOrThrow(file: string, absolute: string) {
   try {
     return await fs.stat(absolute);
   } catch (e) {
@@ -194,7 +194,7 @@ async function statOrThrow(file: string, absolute: string) {
   }
 }
 
-async function readText(file: string, absolute: string): Promise<string> {
+export async function readText(file: string, absolute: string): Promise<string> {
   try {
     return await fs.readFile(absolute, 'utf8');
   } catch (e) {
