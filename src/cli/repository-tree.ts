@@ -205,10 +205,13 @@ function classify(text: string, file: string): { manifests: Manifest[] } | { rea
     manifests = parseManifests(text, file);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    if (/\{\{.*\}\}/.test(text)) {
-      return { reason: 'holds unrendered template syntax ({{ ... }}): audit what it renders, e.g. "helm template <release> <chart> | rwop audit -"' };
+    if (looksLikeKubernetes(text)) {
+      // A manifest with template actions in it (a Helm template): not broken, only not rendered yet.
+      if (/\{\{.*\}\}/.test(text)) {
+        return { reason: 'holds unrendered template syntax ({{ ... }}): audit what it renders, e.g. "helm template <release> <chart> | rwop audit -"' };
+      }
+      throw e;
     }
-    if (looksLikeKubernetes(text)) throw e;
     const where = e.line === undefined ? e.file : `${e.file}:${e.line}`;
     const detail = e.message.slice(where.length + 2);
     return {
