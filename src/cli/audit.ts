@@ -34,8 +34,9 @@ Repository trees:
     Its files are not read on their own; a base it takes from outside (../base) is rendered with it, and on
     its own too when the walk reaches it.
   - In a directory given on the command line, its ${IGNORE_FILE} file (gitignore syntax) and, in a git work tree,
-    the files git ignores are skipped. Files named on the command line follow --exclude and the working
-    directory's ${IGNORE_FILE}. Standard input is read as it is.
+    the files git ignores are skipped (the directory itself is read even when git ignores it, as cdk8s apps
+    ignore dist/). Files named on the command line follow --exclude and the working directory's ${IGNORE_FILE}.
+    Standard input is read as it is.
 
 Options:
   -f, --format <text|json|sarif>    output format (default: text). json: { schemaVersion, tool, summary,

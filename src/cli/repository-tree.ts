@@ -252,7 +252,8 @@ async function patternsOf(dir: string, exclude: readonly string[]): Promise<Igno
 
 /**
  * The paths under `dir` that git ignores (relative, `/`-separated, directories ending in `/`), when `dir` is in a
- * git work tree. Empty when git is not installed or `dir` is not in a repository: then every file is read.
+ * git work tree. Empty when git is not installed or `dir` is not in a repository: then every file is read. When git
+ * ignores `dir` itself, git answers `./`, which matches no path under it: a directory the user names is read.
  */
 async function gitIgnoredPaths(dir: string): Promise<Set<string>> {
   const output = await new Promise<string | undefined>((resolve) => {

@@ -158,6 +158,8 @@ describe('rwop audit on a repository tree', () => {
     execFileSync('git', ['init', '--quiet', tree]);
     const { code, stderr } = await rwop(['audit', '.'], { cwd: tree });
     expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
+    // A directory named on the command line is read even when git ignores it (as cdk8s apps ignore dist/).
+    expect(await rwop(['audit', 'generated'], { cwd: tree })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^rwop audit: generated\/broken\.yaml:3: invalid YAML/) });
     // A subdirectory of the work tree given on its own: git's rules still apply.
     fs.mkdirSync(path.join(tree, 'apps', 'mail', 'out'));
     fs.writeFileSync(path.join(tree, 'apps', 'mail', 'out', 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n');
