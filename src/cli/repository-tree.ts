@@ -3,6 +3,7 @@
 // with `kubectl kustomize`, and Helm charts and unrendered templates are named with the way to audit them.
 import { execFile } from 'child_process';
 import { promises as fs } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -43,17 +44,24 @@ export const IGNORE_FILE = '.rwopignore';
  */
 export async function readRepositoryInputs(paths: readonly string[], io: CliIO, options: TreeOptions): Promise<TreeInputs> {
   const tree = new TreeReader(io, options);
+  let stdinRead = false;
   for (const given of paths) {
     if (given === '-') {
-      if (tree.stdinRead) continue;
-      tree.stdinRead = true;
-      tree.manifests.push(...await readManifestInputs(['-'], io));
+      if (stdinRead) continue;
+      stdinRead = true;
+      tree.add({ manifests: await readManifestInputs(['-'], io) });
       continue;
     }
     await tree.readGiven(given);
   }
-  return { manifests: tree.manifests, skipped: tree.skipped };
+  return tree.result();
 }
+
+/** What one file, chart or kustomization gave: objects, or the reason it was skipped. */
+type Part = { readonly manifests: Manifest[] } | { readonly skipped: SkippedInput };
+
+/** A part that may still be rendering; its failure is kept, not thrown, until its turn comes. */
+type PendingPart = Promise<{ readonly part: Part } | { readonly error: unknown }>;
 
 /** A directory as the walk sees it: its path as the user names it, and its absolute path. */
 interface Dir {
@@ -68,9 +76,10 @@ interface Filters {
 }
 
 class TreeReader {
-  readonly manifests: Manifest[] = [];
-  readonly skipped: SkippedInput[] = [];
-  stdinRead = false;
+  /** In the order of the walk, whatever order the renders finish in. */
+  private readonly parts: PendingPart[] = [];
+  /** Renders run a few at a time: a tree may hold a hundred kustomizations. */
+  private readonly renders = new Limiter(Math.max(2, Math.min(8, os.cpus().length)));
   /** How many files, kustomizations and charts the walks came upon (read before or not). */
   private found = 0;
   private readonly seenFiles = new Set<string>();
@@ -79,6 +88,23 @@ class TreeReader {
   private readonly consumedDirs = new Set<string>();
 
   constructor(private readonly io: CliIO, private readonly options: TreeOptions) {}
+
+  add(part: Part): void {
+    this.parts.push(Promise.resolve({ part }));
+  }
+
+  /** Every part, once the renders are done; the first failure in walk order is thrown. */
+  async result(): Promise<TreeInputs> {
+    const manifests: Manifest[] = [];
+    const skipped: SkippedInput[] = [];
+    for (const pending of this.parts) {
+      const outcome = await pending;
+      if ('error' in outcome) throw outcome.error;
+      if ('skipped' in outcome.part) skipped.push(outcome.part.skipped);
+      else manifests.push(...outcome.part.manifests);
+    }
+    return { manifests, skipped };
+  }
 
   async readGiven(given: string): Promise<void> {
     const absolute = path.resolve(this.io.cwd, given);
@@ -115,13 +141,16 @@ class TreeReader {
     const kustomization = this.options.kustomize ? KUSTOMIZATION_FILES.find((name) => names.includes(name)) : undefined;
     if (kustomization && !this.consumedDirs.has(real)) {
       this.found++;
-      await this.render(dir, kustomization);
+      await this.markConsumed(dir, kustomization);
+      this.parts.push(this.renders.run(() => this.render(dir, kustomization)).then((part) => ({ part }), (error: unknown) => ({ error })));
       insideRendered = true;
     } else if (!insideRendered && names.includes('Chart.yaml')) {
       this.found++;
-      this.skipped.push({
-        file: path.join(dir.shown, 'Chart.yaml'),
-        reason: `a Helm chart: audit what it renders, e.g. "helm template <release> ${dir.shown} | rwop audit -"`,
+      this.add({
+        skipped: {
+          file: path.join(dir.shown, 'Chart.yaml'),
+          reason: `a Helm chart: audit what it renders, e.g. "helm template <release> ${dir.shown} | rwop audit -"`,
+        },
       });
       return;
     }
@@ -145,14 +174,12 @@ class TreeReader {
     if (this.seenFiles.has(absolute)) return;
     this.seenFiles.add(absolute);
     const read = classify(await readText(file, absolute), file);
-    if ('reason' in read) this.skipped.push({ file, reason: read.reason });
-    else this.manifests.push(...read.manifests);
+    this.add('reason' in read ? { skipped: { file, reason: read.reason } } : read);
   }
 
   /** `kubectl kustomize <dir>`; its objects are located at the kustomization file (the output has no lines of ours). */
-  private async render(dir: Dir, kustomization: string): Promise<void> {
+  private async render(dir: Dir, kustomization: string): Promise<Part> {
     const file = path.join(dir.shown, kustomization);
-    await this.markConsumed(dir, kustomization);
     let output: string;
     try {
       output = await kubectlKustomize(dir.absolute);
@@ -163,10 +190,9 @@ class TreeReader {
           + 'install kubectl, or pass --no-kustomize to read the files of kustomization directories as they are');
       }
       const detail = (error.stderr ?? error.message).trim().split('\n').find((line) => line.trim() !== '') ?? 'no message';
-      this.skipped.push({ file, reason: `"kubectl kustomize ${dir.shown}" failed: ${detail.replace(/^Error: /, '')}` });
-      return;
+      return { skipped: { file, reason: `"kubectl kustomize ${dir.shown}" failed: ${detail.replace(/^Error: /, '')}` } };
     }
-    for (const manifest of parseManifests(output, file)) this.manifests.push({ object: manifest.object, source: { file } });
+    return { manifests: parseManifests(output, file).map((manifest) => ({ object: manifest.object, source: { file } })) };
   }
 
   /**
@@ -194,6 +220,26 @@ class TreeReader {
       } catch {
         // a missing entry: kubectl says so
       }
+    }
+  }
+}
+
+/** At most `max` tasks at a time; the others wait their turn in order. */
+class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active < this.max) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve)); // the finishing task hands its slot over
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }
