@@ -134,8 +134,11 @@ class TreeReader {
    */
   private async walk(dir: Dir, relative: string, filters: Filters, insideRendered: boolean): Promise<void> {
     const real = await fs.realpath(dir.absolute);
-    // A symbolic link back up the tree must not loop.
-    if (this.visitedDirs.has(real)) return;
+    // A symbolic link back up the tree must not loop, and a directory given twice is read once (but it was found).
+    if (this.visitedDirs.has(real)) {
+      this.found++;
+      return;
+    }
     this.visitedDirs.add(real);
     const names = await readDirSorted(dir);
     const kustomization = this.options.kustomize ? KUSTOMIZATION_FILES.find((name) => names.includes(name)) : undefined;

@@ -79,6 +79,8 @@ describe('rwop audit on a repository tree', () => {
     expect(skippedLines).toEqual(SKIPPED.map(({ file, reason }) => `${file}: skipped: ${reason}`));
     // 6 rendered objects, the Service, the cdk8s claim and kind's cluster config (it has apiVersion and kind).
     expect(stdout).toMatch(/\nrwop audit: 9 objects, \d+ rules: 2 errors, 0 warnings, 0 info, 0 suppressed \(fails --fail-on error\); 7 files skipped\n$/);
+    // A directory given again, whole or in part, is read once.
+    expect((await rwop(['audit', '.', 'apps', path.join('apps', 'web')], { cwd: tree })).stdout).toBe(stdout);
   });
 
   test('json: the skipped files with their reasons; findings of rendered output have the kustomization file and no line', async () => {
@@ -118,6 +120,7 @@ describe('rwop audit on a repository tree', () => {
     expect(text.stdout).toMatch(/; 7 files skipped \(errors under --strict\)\n$/);
     expect(text.stderr).toBe(`rwop audit: 7 files are not audited (--strict): ${SKIPPED.map(({ file }) => file).join(', ')}\n`);
     const sarif = JSON.parse((await rwop(['audit', '.', '--strict', '-f', 'sarif'], { cwd: tree })).stdout);
+    expect(sarifValid(sarif) ? [] : sarifValid.errors).toEqual([]);
     expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(false);
     expect(new Set(sarif.runs[0].invocations[0].toolExecutionNotifications.map((n: any) => n.level))).toEqual(new Set(['error']));
     // Nothing skipped, nothing to be strict about: findings decide the exit code as usual.
