@@ -86,6 +86,8 @@ class TreeReader {
   private readonly visitedDirs = new Set<string>();
   /** Directories a rendered kustomization already takes in (its resources, bases and components). */
   private readonly consumedDirs = new Set<string>();
+  /** The working directory's patterns, for files named on the command line (read once: pre-commit names many). */
+  private cwdPatterns?: Promise<Ignore>;
 
   constructor(private readonly io: CliIO, private readonly options: TreeOptions) {}
 
@@ -112,8 +114,9 @@ class TreeReader {
     if (!stat.isDirectory()) {
       // A file named on the command line (as pre-commit passes them): filtered by the working directory's rules.
       const relative = toPosix(path.relative(this.io.cwd, absolute));
-      const inCwd = relative !== '' && !relative.startsWith('../') && !path.isAbsolute(relative);
-      if (inCwd && (await patternsOf(this.io.cwd, this.options.exclude)).ignores(relative)) return;
+      const inCwd = relative !== '' && relative !== '..' && !relative.startsWith('../') && !path.isAbsolute(relative);
+      this.cwdPatterns ??= patternsOf(this.io.cwd, this.options.exclude);
+      if (inCwd && (await this.cwdPatterns).ignores(relative)) return;
       await this.readFile(given, absolute);
       return;
     }
