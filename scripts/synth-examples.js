@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The main job: synthesize every app in examples/ with the real cdk8s CLI into examples/<name>/dist/, print what
-// was written, object by object, then audit all of it with the compiled `rwop` command line (lib/cli/bin.js).
+// was written, object by object, then audit all of it with the compiled `rwop` command line (lib/cli/rwop.js, the bundled bin).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -53,7 +53,7 @@ if (failed > 0) {
 console.log(`${apps.length} example app${apps.length === 1 ? '' : 's'} synthesized`);
 
 // Audit exactly what was written, failing on warnings: every example must be clean or carry a documented reason.
-const rwop = path.join(root, 'lib', 'cli', 'bin.js');
+const rwop = path.join(root, 'lib', 'cli', 'rwop.js');
 const dists = apps.map(name => path.relative(root, path.join(examplesDir, name, 'dist')));
 console.log(`\n$ rwop audit --fail-on warning ${dists.join(' ')}`);
 const audit = spawnSync(process.execPath, [rwop, 'audit', '--fail-on', 'warning', ...dists], { cwd: root, stdio: 'inherit' });

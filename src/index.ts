@@ -15,3 +15,4 @@ export * from './backups/snapshot-retention';
 export * from './backups/snapshot-engine';
 export * from './backups/snapshot-backup-schedule';
 export * from './backups/logical-backup-schedule';
+export * from './monitoring/rwop-alert-rules';

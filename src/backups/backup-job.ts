@@ -5,12 +5,12 @@ import { join } from 'path';
 import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { isTimeZone, parseCron, shortestIntervalSeconds } from './cron-schedule';
+import { checkTimeZone, parseCron, shortestIntervalSeconds } from './cron-schedule';
 import { invalidProp } from '../internal/errors';
 import { isDns1123Subdomain } from '../internal/names';
 import { completePodSpec } from '../workloads/pod-security';
 import { SingleWriterWorkload } from '../workloads/single-writer-workload';
-import { describeValue, wholeSeconds } from '../workloads/validation';
+import { describeValue, shownValue, wholeSeconds } from '../workloads/validation';
 
 /** Where a script's ConfigMap is mounted in the backup container. */
 export const SCRIPTS_MOUNT = '/opt/rwop/scripts';
@@ -103,8 +103,16 @@ export interface CheckedSchedule {
   readonly intervalSeconds: number;
 }
 
-/** The schedule must be one the CronJob controller accepts, and must fire at all. */
-export function requireSchedule(path: string, kind: string, schedule: unknown): CheckedSchedule {
+/** A backup schedule that fires more often than this is refused unless the user says it is meant. */
+const MIN_INTERVAL_SECONDS = 3600;
+
+/**
+ * The schedule must be one the CronJob controller accepts, must fire at all, and must not fire more often than once
+ * an hour unless `allowFrequent` (cdk8s fills the fields left out with "*": `Cron.schedule({ hour: '2' })` is
+ * "* 2 * * *", every minute from 02:00 to 02:59).
+ */
+export function requireSchedule(path: string, kind: string, schedule: unknown, allowFrequent?: unknown): CheckedSchedule {
+  requireBoolean(path, kind, 'allowFrequentSchedule', allowFrequent);
   if (!(schedule instanceof Cron)) {
     throw invalidProp(path, kind, 'schedule', describeValue(schedule), 'accepted: a cdk8s Cron, e.g. Cron.daily() or Cron.schedule({ minute: "0", hour: "2" })');
   }
@@ -117,12 +125,21 @@ export function requireSchedule(path: string, kind: string, schedule: unknown): 
   if (intervalSeconds === undefined) {
     throw invalidProp(path, kind, 'schedule', expression, 'it never fires (no calendar day matches it); accepted: a schedule that runs, e.g. "0 2 * * *"');
   }
+  if (intervalSeconds < MIN_INTERVAL_SECONDS && allowFrequent !== true) {
+    throw invalidProp(path, kind, 'schedule', expression,
+      `cdk8s rendered it as "${expression}", which runs as often as every ${intervalSeconds}s: a field left out of Cron.schedule() is "*", `
+      + 'so Cron.schedule({ hour: \'2\' }) runs every minute from 02:00 to 02:59; daily at 02:00 is Cron.schedule({ minute: \'0\', hour: \'2\' }) '
+      + '("0 2 * * *"); accepted: a schedule that runs at most once an hour, or allowFrequentSchedule: true');
+  }
   return { expression, intervalSeconds };
 }
 
 export function requireTimeZone(path: string, kind: string, timeZone: unknown): void {
-  if (timeZone !== undefined && !isTimeZone(timeZone)) {
-    throw invalidProp(path, kind, 'timeZone', timeZone, 'accepted: an IANA time zone name, e.g. "Europe/Berlin" or "Etc/UTC"');
+  if (timeZone === undefined) return;
+  const check = checkTimeZone(timeZone);
+  if (!check.accepted) {
+    const spelling = check.suggestion !== undefined ? `the API server reads the name case-sensitively: write "${check.suggestion}"; ` : '';
+    throw invalidProp(path, kind, 'timeZone', timeZone, `${spelling}accepted: an IANA time zone name spelled exactly, e.g. "Europe/Berlin", "UTC" or "Etc/GMT-2"`);
   }
 }
 
@@ -134,7 +151,7 @@ export function requireTimeZone(path: string, kind: string, timeZone: unknown): 
 export function startingDeadline(path: string, kind: string, prop: string, given: unknown, schedule: CheckedSchedule): Duration {
   const seconds = given === undefined ? Math.max(10, Math.floor(schedule.intervalSeconds / 2)) : secondsOf(given);
   if (seconds === undefined || seconds < 10 || seconds >= schedule.intervalSeconds) {
-    throw invalidProp(path, kind, prop, given instanceof Duration ? `${given.toMilliseconds()}ms` : describeValue(given),
+    throw invalidProp(path, kind, prop, shownValue(given),
       `the schedule "${schedule.expression}" runs as often as every ${schedule.intervalSeconds}s; accepted: a Duration of whole seconds, `
       + `at least 10s (the CronJob controller checks every 10 seconds) and less than ${schedule.intervalSeconds}s`);
   }
@@ -146,7 +163,7 @@ export function requireSeconds(path: string, kind: string, prop: string, given: 
   if (given === undefined) return fallback;
   const seconds = secondsOf(given);
   if (seconds === undefined || seconds < min) {
-    throw invalidProp(path, kind, prop, given instanceof Duration ? `${given.toMilliseconds()}ms` : describeValue(given),
+    throw invalidProp(path, kind, prop, shownValue(given),
       `accepted: a Duration of whole seconds, at least ${min}s, e.g. Duration.minutes(5)`);
   }
   return seconds;

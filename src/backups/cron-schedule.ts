@@ -108,21 +108,34 @@ const HORIZON_START = Date.UTC(2024, 0, 1);
  * undefined when the schedule never fires (e.g. 30 February).
  */
 export function shortestIntervalSeconds(schedule: CronSchedule): number | undefined {
+  const gaps = intervalsMinutes(schedule);
+  return gaps === undefined ? undefined : Math.min(...gaps) * 60;
+}
+
+/**
+ * The longest time between two consecutive runs, in seconds (e.g. three days for "0 2 * * 1-5" over a weekend);
+ * undefined when the schedule never fires.
+ */
+export function longestIntervalSeconds(schedule: CronSchedule): number | undefined {
+  const gaps = intervalsMinutes(schedule);
+  return gaps === undefined ? undefined : Math.max(...gaps) * 60;
+}
+
+/** Every distinct gap between two consecutive runs, in minutes, over the calendar's full cycle. */
+function intervalsMinutes(schedule: CronSchedule): Set<number> | undefined {
   const times: number[] = [];
   for (const hour of [...schedule.hours].sort((a, b) => a - b)) {
     for (const minute of [...schedule.minutes].sort((a, b) => a - b)) times.push(hour * 60 + minute);
   }
-  let shortest = Infinity;
-  for (let i = 1; i < times.length; i++) shortest = Math.min(shortest, times[i] - times[i - 1]);
+  const gaps = new Set<number>();
+  for (let i = 1; i < times.length; i++) gaps.add(times[i] - times[i - 1]);
   let previousDay: number | undefined;
   for (let day = 0; day < HORIZON_DAYS; day++) {
     if (!firesOn(schedule, new Date(HORIZON_START + day * 86_400_000))) continue;
-    if (previousDay !== undefined) {
-      shortest = Math.min(shortest, (day - previousDay) * MINUTES_PER_DAY - times[times.length - 1] + times[0]);
-    }
+    if (previousDay !== undefined) gaps.add((day - previousDay) * MINUTES_PER_DAY - times[times.length - 1] + times[0]);
     previousDay = day;
   }
-  return previousDay === undefined ? undefined : shortest * 60;
+  return previousDay === undefined ? undefined : gaps;
 }
 
 /** robfig/cron's day rule: day of month and day of week are ANDed when either is a star, else ORed. */
@@ -133,13 +146,39 @@ function firesOn(schedule: CronSchedule, date: Date): boolean {
   return schedule.daysOfMonth.star || schedule.daysOfWeek.star ? dom && dow : dom || dow;
 }
 
-/** Whether the runtime knows `zone` as an IANA time zone, as the CronJob controller's time.LoadLocation must. */
-export function isTimeZone(zone: unknown): boolean {
-  if (typeof zone !== 'string' || zone === '' || zone === 'Local' || /\s/.test(zone)) return false;
+/** The verdict on a time zone name: accepted, or refused with the spelling to use when there is one. */
+export interface TimeZoneCheck {
+  readonly accepted: boolean;
+  readonly suggestion?: string;
+}
+
+/**
+ * Whether `zone` is an IANA time zone name spelled exactly as the API server's time.LoadLocation reads it (the tz
+ * database's file names, case-sensitive). The runtime's Intl knows the names case-insensitively and lists only the
+ * canonical ones: a name is accepted when Intl knows it and it is either listed exactly, "UTC", or a link name whose
+ * parts start with a capital as every tz database name does (e.g. "Asia/Kolkata", "US/Eastern", "Etc/GMT+5").
+ */
+export function checkTimeZone(zone: unknown): TimeZoneCheck {
+  if (typeof zone !== 'string' || zone === '' || zone === 'Local' || /\s/.test(zone)) return { accepted: false };
+  const resolved = resolvedTimeZone(zone);
+  if (resolved === undefined) return { accepted: false };
+  if (zone === 'UTC' || canonicalTimeZones().has(zone)) return { accepted: true };
+  const sameLetters = [...canonicalTimeZones(), 'UTC'].find(name => name.toLowerCase() === zone.toLowerCase());
+  if (sameLetters !== undefined) return { accepted: false, suggestion: sameLetters };
+  if (zone.split('/').every(part => /^[A-Z]/.test(part))) return { accepted: true };
+  return { accepted: false, suggestion: resolved };
+}
+
+function resolvedTimeZone(zone: string): string | undefined {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+let canonical: ReadonlySet<string> | undefined;
+function canonicalTimeZones(): ReadonlySet<string> {
+  canonical ??= new Set((Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf('timeZone'));
+  return canonical;
 }

@@ -38,6 +38,15 @@ export interface LogicalBackupScheduleProps {
   readonly schedule: Cron;
 
   /**
+   * Allow a schedule that runs more often than once an hour. A field left out of `Cron.schedule()` is `*`:
+   * `Cron.schedule({ hour: '2' })` runs every minute from 02:00 to 02:59, so such a schedule is refused unless this is
+   * true.
+   *
+   * @default false
+   */
+  readonly allowFrequentSchedule?: boolean;
+
+  /**
    * The IANA time zone the schedule is read in (CronJob `timeZone`, GA in Kubernetes 1.27).
    *
    * @default - the time zone of the kube-controller-manager, usually UTC
@@ -268,6 +277,8 @@ export class LogicalBackupSchedule extends Construct {
         BACKUP_ROOT: kplus.EnvValue.fromValue(BACKUP_ROOT),
         ...postgresClientEnv(database, `cdk8s-rwop-dump-${this.scheduleName}`),
         KEEP_LAST: kplus.EnvValue.fromValue(String(checked.keepLast)),
+        // Past the Job's deadline its pod has been stopped: a lock that old was left by a killed run.
+        LOCK_STALE_SECONDS: kplus.EnvValue.fromValue(String(checked.activeDeadlineSeconds)),
         ...(props.databases !== undefined ? { DATABASES: kplus.EnvValue.fromValue(props.databases.join(' ')) } : {}),
         ...(checked.lockWaitSeconds !== undefined ? { LOCK_WAIT_TIMEOUT: kplus.EnvValue.fromValue(`${checked.lockWaitSeconds}s`) } : {}),
         ...(props.noRolePasswords !== undefined ? { NO_ROLE_PASSWORDS: kplus.EnvValue.fromValue(String(props.noRolePasswords)) } : {}),
@@ -337,7 +348,7 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
     throw invalidProp(path, KIND, 'metadata.namespace', namespace,
       `the database is in namespace ${databaseNamespace ?? '(none)'} and is reached by its Service name; accepted: the database's namespace`);
   }
-  const schedule = requireSchedule(path, KIND, props.schedule);
+  const schedule = requireSchedule(path, KIND, props.schedule, props.allowFrequentSchedule);
   requireTimeZone(path, KIND, props.timeZone);
   requireBoolean(path, KIND, 'suspend', props.suspend);
   requireBoolean(path, KIND, 'noRolePasswords', props.noRolePasswords);

@@ -9,6 +9,7 @@ import { postgresClientEnv, quiesceCommand } from './database-client';
 import { CheckedRetention, requireRetention } from './retention-check';
 import { BuiltInSnapshotEngineOptions, SnapshotEngine } from './snapshot-engine';
 import { SnapshotRetention } from './snapshot-retention';
+import { CIDR_RULE, isCidr } from '../internal/cidr';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
@@ -37,6 +38,15 @@ export interface SnapshotBackupScheduleProps {
    * When to take the snapshots, e.g. `Cron.schedule({ minute: '0', hour: '2' })` (daily at 02:00).
    */
   readonly schedule: Cron;
+
+  /**
+   * Allow a schedule that runs more often than once an hour. A field left out of `Cron.schedule()` is `*`:
+   * `Cron.schedule({ hour: '2' })` runs every minute from 02:00 to 02:59, so such a schedule is refused unless this is
+   * true.
+   *
+   * @default false
+   */
+  readonly allowFrequentSchedule?: boolean;
 
   /**
    * The IANA time zone the schedule is read in (CronJob `timeZone`, GA in Kubernetes 1.27). Built-in engine only.
@@ -183,6 +193,9 @@ export class SnapshotBackupSchedule extends Construct {
   /** The ConfigMap that holds the snapshot script (built-in engine). */
   public readonly scriptConfigMap?: kplus.ConfigMap;
 
+  /** The snapshot pods' NetworkPolicy: no ingress, egress to DNS, the API server and the checkpointed database (built-in engine). */
+  public readonly networkPolicy?: ApiObject;
+
   /** snapscheduler's `SnapshotSchedule` (snapscheduler engine). */
   public readonly snapshotSchedule?: ApiObject;
 
@@ -196,7 +209,7 @@ export class SnapshotBackupSchedule extends Construct {
       throw invalidProp(path, KIND, 'metadata.name', props.metadata.name,
         `a CronJob's Jobs are named <name>-<8+ digits> and must fit 63 characters; accepted: ${DNS1123_SUBDOMAIN_RULE}, at most ${MAX_NAME_LENGTH} characters`);
     }
-    const schedule = requireSchedule(path, KIND, props.schedule);
+    const schedule = requireSchedule(path, KIND, props.schedule, props.allowFrequentSchedule);
     requireTimeZone(path, KIND, props.timeZone);
     requireBoolean(path, KIND, 'suspend', props.suspend);
     const engine = props.engine ?? SnapshotEngine.builtIn();
@@ -297,6 +310,9 @@ export class SnapshotBackupSchedule extends Construct {
       pod.checkpointFrom.allowFrom(this.cronJob);
       if (this.initialJob) pod.checkpointFrom.allowFrom(this.initialJob);
     }
+    if (builtIn.networkPolicy) {
+      this.networkPolicy = snapshotPodPolicy(this, childMetadata(this.scheduleName), podLabels, builtIn.apiServerCidrs, pod.checkpointFrom);
+    }
   }
 
   private identity(pod: SnapshotPod): PodIdentity {
@@ -382,6 +398,8 @@ interface SnapshotPod {
 
 /** The built-in engine's checked options. */
 interface BuiltIn {
+  readonly networkPolicy: boolean;
+  readonly apiServerCidrs: string[];
   readonly image: string;
   readonly initialSnapshot: boolean;
   readonly serviceAccountName?: string;
@@ -423,7 +441,20 @@ function requireBuiltIn(path: string, props: SnapshotBackupScheduleProps, option
     throw invalidProp(path, KIND, props.snapshotClass ? 'snapshotClass' : 'snapshotClassName', snapshotClassName,
       'the built-in engine\'s script takes class names of at most 63 characters; accepted: a shorter VolumeSnapshotClass name');
   }
+  requireBoolean(path, KIND, 'engine.networkPolicy', options.networkPolicy);
+  const apiServerCidrs = options.apiServerCidrs ?? ['0.0.0.0/0', '::/0'];
+  if (!Array.isArray(apiServerCidrs) || apiServerCidrs.length === 0) {
+    throw invalidProp(path, KIND, 'engine.apiServerCidrs', describeValue(apiServerCidrs), `accepted: a non-empty list of ${CIDR_RULE}`);
+  }
+  apiServerCidrs.forEach((cidr, i) => {
+    if (!isCidr(cidr)) throw invalidProp(path, KIND, `engine.apiServerCidrs[${i}]`, cidr, `accepted: ${CIDR_RULE}`);
+  });
+  if (options.networkPolicy === false && options.apiServerCidrs !== undefined) {
+    throw invalidProp(path, KIND, 'engine.apiServerCidrs', apiServerCidrs, 'they only shape the NetworkPolicy, and networkPolicy is false; accepted: one of them');
+  }
   return {
+    networkPolicy: options.networkPolicy ?? true,
+    apiServerCidrs,
     image,
     initialSnapshot: options.initialSnapshot ?? false,
     serviceAccountName,
@@ -437,6 +468,39 @@ function requireBuiltIn(path: string, props: SnapshotBackupScheduleProps, option
     resources: options.resources ?? DEFAULT_RESOURCES,
     priorityClassName: backupPriorityClassName(path, KIND, options.priorityClassName, props.database),
   };
+}
+
+/** The TCP ports of the API server: its Service's, and a common one of its endpoints (CNIs match one or the other). */
+const API_SERVER_PORTS = [443, 6443];
+
+/**
+ * The snapshot pods' NetworkPolicy: ingress denied (policyTypes Ingress without a rule), egress to DNS in kube-system,
+ * the API server and, for a checkpoint, the database's pods on its port.
+ */
+function snapshotPodPolicy(scope: Construct, metadata: ApiObjectMetadata, podLabels: Record<string, string>, apiServerCidrs: string[],
+  database: SingleWriterDatabase | undefined): ApiObject {
+  const tcp = (port: number): kplus.k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(port) });
+  const egress: kplus.k8s.NetworkPolicyEgressRule[] = [
+    {
+      to: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      }],
+      ports: ['UDP', 'TCP'].map(protocol => ({ protocol, port: kplus.k8s.IntOrString.fromNumber(53) })),
+    },
+    { to: apiServerCidrs.map(cidr => ({ ipBlock: { cidr } })), ports: API_SERVER_PORTS.map(tcp) },
+  ];
+  if (database !== undefined) {
+    egress.push({ to: [{ podSelector: { matchLabels: database.deployment.matchLabels } }], ports: [tcp(database.port)] });
+  }
+  return new kplus.k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+    metadata,
+    spec: {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': podLabels['app.kubernetes.io/name'], 'rwop.dev/backup-schedule': podLabels['rwop.dev/backup-schedule'] } },
+      policyTypes: ['Ingress', 'Egress'],
+      egress,
+    },
+  });
 }
 
 /** A VolumeSnapshot lives in its claim's namespace, and so does the schedule that makes it. */

@@ -103,6 +103,26 @@ export interface BuiltInSnapshotEngineOptions {
    * @default - the database's PriorityClass when a database is given, else none
    */
   readonly priorityClassName?: string;
+  /**
+   * Give the snapshot pods a NetworkPolicy that denies all ingress and allows egress only to DNS (kube-dns/CoreDNS in
+   * kube-system, UDP and TCP 53), the Kubernetes API server (TCP 443 and 6443, see `apiServerCidrs`) and, when a
+   * checkpoint runs, the database's pods on its port. The pods hold a token that can delete snapshots and, with a
+   * checkpoint, the database password: nothing else needs to reach them or be reached by them.
+   *
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Where the snapshot pods may reach the Kubernetes API server, as CIDRs; the ports are TCP 443 (the `kubernetes`
+   * Service) and 6443 (a common port of its endpoints). Most CNIs match the API server's endpoint addresses (`kubectl get
+   * endpointslices -n default -l kubernetes.io/service-name=kubernetes`), some match the Service's cluster IP; list
+   * both to narrow the default. Some CNIs never match node or control-plane addresses with a CIDR (Cilium without
+   * `policy-cidr-match-mode: nodes`): there allow the API server with the CNI's own policy (Cilium's `toEntities:
+   * [kube-apiserver]`) or set `networkPolicy: false`.
+   *
+   * @default - any address, on TCP 443 and 6443 only
+   */
+  readonly apiServerCidrs?: string[];
 }
 
 /**

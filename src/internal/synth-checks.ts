@@ -2,8 +2,12 @@
 // hazard that spans objects (a Job mounting our claim, an HPA scaling our Deployment) fails `cdk8s synth` early.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { recordsConstructMetadata, writeConstructPaths } from './construct-paths';
 import { runRules } from '../rules';
 import type { Finding, Manifest } from '../rules';
+
+/** Context key that silences the warnings printed at synth: `app.node.setContext('rwop:synthWarnings', false)`. */
+const SYNTH_WARNINGS_CONTEXT = 'rwop:synthWarnings';
 
 /** Constructs of this library: a finding fails synth only when one of its objects was emitted by one of these. */
 const OWN_CONSTRUCTS = new WeakSet<IConstruct>();
@@ -13,7 +17,8 @@ const CHECKED_ROOTS = new WeakSet<IConstruct>();
 /**
  * Registers `construct` as one of ours and makes sure its app runs the rules engine at synth (`app.synth()`,
  * `Testing.synth`, `cdk8s synth`). Every unsuppressed `error` finding that involves an object emitted inside one of our
- * constructs fails validation, naming the rule, the message and the construct path of every object involved.
+ * constructs fails validation, naming the rule, the message and the construct path of every object involved; every
+ * such `warning` finding is printed on stderr once per synth and never fails it; `info` findings stay quiet.
  * Findings about objects that are entirely the user's own are left to `rwop audit` and the cdk8s plugin.
  */
 export function addSynthChecks(construct: IConstruct): void {
@@ -42,12 +47,38 @@ function synthErrors(root: IConstruct): string[] {
     rendered.set(apiObject, object);
     return { object, source: { constructPath } };
   });
-  const errors = runRules(manifests)
-    .filter((found) => found.severity === 'error' && !found.suppressed)
-    .filter((found) => found.objects.some((ref) => isOwn(byPath.get(ref.source?.constructPath ?? ''))))
-    .map(describe);
+  const ours = runRules(manifests)
+    .filter((found) => !found.suppressed)
+    .filter((found) => found.objects.some((ref) => isOwn(byPath.get(ref.source?.constructPath ?? ''))));
+  const errors = ours.filter((found) => found.severity === 'error').map(describe);
+  if (!insideAppSynth) {
+    // The chart renders inside the same app.synth() come back here with the same objects: say it once per synth.
+    printWarnings(root, ours.filter((found) => found.severity === 'warning'));
+    recordConstructPaths(root, rendered);
+  }
   if (errors.length === 0 && !insideAppSynth) rendered.forEach(reuseRenderingOnce);
   return errors;
+}
+
+function printWarnings(root: IConstruct, warnings: readonly Finding[]): void {
+  const setting = root.node.tryGetContext(SYNTH_WARNINGS_CONTEXT);
+  if (warnings.length === 0 || setting === false || setting === 'false') return;
+  const lines = warnings.map((found) => `cdk8s-rwop warning ${describe(found)}\n`);
+  process.stderr.write(`${lines.join('')}cdk8s-rwop: ${warnings.length} warning(s) at synth, none fails it; `
+    + `silence them with app.node.setContext('${SYNTH_WARNINGS_CONTEXT}', false)\n`);
+}
+
+/** Under `cdk8s synth` with validation plugins, tell the plugin each object's construct path by kind as well as name. */
+function recordConstructPaths(root: IConstruct, rendered: Map<ApiObject, any>): void {
+  const outdir = (root as { outdir?: unknown }).outdir;
+  if (!recordsConstructMetadata() || typeof outdir !== 'string') return;
+  writeConstructPaths(outdir, [...rendered].map(([apiObject, object]) => ({
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    namespace: object.metadata?.namespace,
+    name: object.metadata?.name,
+    path: apiObject.node.path,
+  })));
 }
 
 /** Objects the last app-wide validation checked and rendered; read only inside the same `app.synth()`. */

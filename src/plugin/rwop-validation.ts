@@ -1,7 +1,9 @@
 // The cdk8s validation plugin face of the rules engine: `cdk8s synth` loads this class by name from
 // cdk8s.yaml, hands it the synthesized files, and exits 2 when the report is submitted as a failure.
 import { promises as fs } from 'fs';
+import * as path from 'path';
 import { InputError, parseManifests } from '../cli/read-manifests';
+import { ConstructPaths } from '../internal/construct-paths';
 import { isAtLeast, isSeverity, ruleById, runRules, selectRules, SEVERITIES } from '../rules';
 import type { Finding, Manifest, ObjectRef, Severity } from '../rules';
 
@@ -36,11 +38,13 @@ export interface RwopValidationProps {
  * over every manifest the app synthesizes.
  *
  * Declare it in `cdk8s.yaml`; `cdk8s synth` then exits 2 and prints each finding with its rule, the construct path and
- * the manifest of every object involved when a finding reaches `failOn`:
+ * the manifest of every object involved when a finding reaches `failOn`. The path `./node_modules/cdk8s-rwop` loads
+ * the copy the app already has (a `package` that does not start with `./` makes cdk8s download the package again into
+ * its plugin directory; that works too and fetches nothing but this package):
  *
  * ```yaml
  * validations:
- *   - package: cdk8s-rwop
+ *   - package: ./node_modules/cdk8s-rwop
  *     version: 1.2.3          # exact version, as cdk8s requires
  *     class: RwopValidation
  *     properties:
@@ -97,7 +101,8 @@ export class RwopValidation {
 
     const findings = runRules(manifests, { only: this.only, skip: this.skip });
     const reported = findings.filter((found) => !found.suppressed);
-    for (const found of reported) context.report.addViolation(violationOf(found));
+    const resources = new ResourceNames(context, manifests);
+    for (const found of reported) context.report.addViolation(violationOf(found, resources));
 
     const failing = reported.filter((found) => isAtLeast(found.severity, this.failOn));
     const count = (severity: Severity) => String(reported.filter((found) => found.severity === severity).length);
@@ -112,21 +117,56 @@ export class RwopValidation {
   }
 }
 
-function violationOf(found: Finding) {
+/**
+ * The cdk8s CLI prints a violating resource's construct path by looking its `resourceName` up in the app's construct
+ * metadata, which cdk8s keys by `metadata.name` alone: with a Deployment, a Service and a NetworkPolicy named alike,
+ * every one would get the path of the last. So each resource is named by kind, namespace and name, and that key is
+ * added to the lookup with the path matched by API group, kind, namespace and name (written at synth by our
+ * constructs), or, for a name no other synthesized object has, cdk8s's own path. Otherwise no path rather than a wrong one.
+ */
+class ResourceNames {
+  private readonly metadata: Record<string, { path: string } | undefined>;
+  private readonly paths: ConstructPaths[];
+  private readonly nameCounts = new Map<string, number>();
+
+  public constructor(context: any, manifests: readonly Manifest[]) {
+    this.metadata = context.metadata ?? {};
+    const dirs = new Set((context.manifests as string[]).map((file) => path.dirname(file)));
+    this.paths = [...dirs].map((dir) => ConstructPaths.read(dir));
+    for (const { object } of manifests) {
+      const name = object?.metadata?.name;
+      if (typeof name === 'string') this.nameCounts.set(name, (this.nameCounts.get(name) ?? 0) + 1);
+    }
+  }
+
+  public nameOf(ref: ObjectRef): string {
+    const resourceName = describe(ref);
+    const matched = this.paths.map((paths) => paths.find(ref.apiVersion, ref.kind, ref.namespace, ref.name))
+      .find((found) => found !== undefined);
+    const byName = this.nameCounts.get(ref.name) === 1 ? this.metadata[ref.name]?.path : undefined;
+    const constructPath = matched ?? byName;
+    if (constructPath !== undefined) this.metadata[resourceName] = { path: constructPath };
+    return resourceName;
+  }
+}
+
+function violationOf(found: Finding, resources: ResourceNames) {
   return {
     ruleName: `${found.ruleId} (${found.severity})`,
     recommendation: found.message,
     fix: ruleById(found.ruleId)?.remediation ?? '',
     violatingResources: found.objects.map((ref) => ({
-      // cdk8s maps metadata.name to the construct path through its construct metadata.
-      resourceName: ref.name,
+      resourceName: resources.nameOf(ref),
       locations: [locationOf(ref)],
       manifestPath: ref.source?.file ?? '',
     })),
   };
 }
 
+function describe(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace === undefined ? ref.name : `${ref.namespace}/${ref.name}`}`;
+}
+
 function locationOf(ref: ObjectRef): string {
-  const name = ref.namespace === undefined ? ref.name : `${ref.namespace}/${ref.name}`;
-  return `${ref.kind} ${name}${ref.source?.line === undefined ? '' : ` (line ${ref.source.line})`}`;
+  return `${describe(ref)}${ref.source?.line === undefined ? '' : ` (line ${ref.source.line})`}`;
 }

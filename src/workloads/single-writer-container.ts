@@ -11,7 +11,7 @@ import { PodIdentity, ScratchDirectory, restrictedContainerSecurityContext } fro
 import type { SingleWriterOptions, WritableDirectory } from './single-writer-workload';
 import {
   describeValue, isPortName, requireAbsolutePath, requireCommand, requireDuration, requireEnv, requireId, requireImage,
-  requireLabels, requireNoReservedEnv, requirePort, requireWritableDirectories, wholeSeconds,
+  requireLabels, requireNoReservedEnv, requirePort, requireWritableDirectories, shownValue, wholeSeconds,
 } from './validation';
 import { invalidProp } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, LABEL_VALUE_RULE, isDns1123Subdomain, isLabelValue } from '../internal/names';
@@ -173,7 +173,7 @@ export function terminationGrace(path: string, kind: string, spec: SingleWriterC
   if (given === undefined) return Duration.seconds(minimum);
   const seconds = given instanceof Duration ? wholeSeconds(given) : undefined;
   if (seconds === undefined || seconds < minimum) {
-    const shown = seconds !== undefined ? `${seconds}s` : given instanceof Duration ? `${given.toMilliseconds()}ms` : describeValue(given);
+    const shown = seconds !== undefined ? `${seconds}s` : shownValue(given);
     throw invalidProp(path, kind, 'terminationGracePeriod', shown,
       `it counts from before the preStop hook, so it must cover the preStop timeout (${spec.preStopTimeout.toSeconds()}s) `
       + `plus the shutdown budget (${spec.shutdownBudget.toSeconds()}s) plus ${GRACE_MARGIN_SECONDS}s, or the process is killed `

@@ -81,7 +81,7 @@ export function requireAbsolutePath(path: string, kind: string, prop: string, va
 export function requireDuration(path: string, kind: string, prop: string, value: unknown, minSeconds: number): Duration {
   const seconds = value instanceof Duration ? wholeSeconds(value) : undefined;
   if (seconds === undefined || seconds < minSeconds) {
-    throw invalidProp(path, kind, prop, value instanceof Duration ? `${value.toMilliseconds()}ms` : describeValue(value),
+    throw invalidProp(path, kind, prop, shownValue(value),
       `accepted: a Duration of whole seconds, at least ${minSeconds}s, e.g. Duration.seconds(60)`);
   }
   return value as Duration;
@@ -98,9 +98,25 @@ export function requireLabels(path: string, kind: string, prop: string, labels: 
   }
 }
 
+/** The whole seconds of a Duration; undefined for fractions, negatives, NaN and Infinity (which cdk8s throws on). */
 export function wholeSeconds(duration: Duration): number | undefined {
-  const ms = duration.toMilliseconds();
-  return Number.isInteger(ms / 1000) && ms >= 0 && ms / 1000 <= 2147483647 ? ms / 1000 : undefined;
+  const ms = millisecondsOf(duration);
+  return ms !== undefined && Number.isInteger(ms / 1000) && ms >= 0 && ms / 1000 <= 2147483647 ? ms / 1000 : undefined;
+}
+
+function millisecondsOf(duration: Duration): number | undefined {
+  try {
+    return duration.toMilliseconds();
+  } catch {
+    return undefined;
+  }
+}
+
+/** A prop value as an error shows it: a Duration in milliseconds (or as not a number), anything else as given. */
+export function shownValue(value: unknown): unknown {
+  if (!(value instanceof Duration)) return describeValue(value);
+  const ms = millisecondsOf(value);
+  return ms !== undefined ? `${ms}ms` : 'a Duration that is not a finite number (NaN or Infinity)';
 }
 
 export function isWholeMebibytes(size: Size): boolean {

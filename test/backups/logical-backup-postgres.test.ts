@@ -2,12 +2,14 @@
 // .ci/postgres.sh), started for this file in a temporary directory and removed afterwards.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ThrowawayPostgres } from './support/postgres';
 import { list, runScript, startScript, tempDir, until } from './support/run-script';
 
 const SCRIPT = 'logical-backup-postgres.sh';
-const RUN = /^\d{8}T\d{6}Z$/;
+const RUN = /^\d{8}T\d{6}Z-r[0-9a-f]{8}$/;
+const LOCK = '.rwop-backup.lock';
 const REPORTS_DUMP = `%${Buffer.from('reports 2024').toString('hex')}.dump`;
 
 let pg: ThrowawayPostgres;
@@ -148,11 +150,11 @@ describe('logical-backup-postgres.sh', () => {
     for (let i = 0; i < 3; i++) {
       const result = await runScript(SCRIPT, env({ KEEP_LAST: '2', DATABASES: 'shop' }), [pg.bin]);
       expect(result.code).toBe(0);
-      made.push(result.stdout.match(/run (\d{8}T\d{6}Z) complete/)![1]);
+      made.push(result.stdout.match(/run (\S+) complete/)![1]);
     }
 
-    expect(made).toEqual([...made].sort());
-    expect(completeRuns()).toEqual(made.slice(1));
+    expect(completeRuns().sort()).toEqual(made.slice(1));
+    expect(completeRuns().sort()).toEqual(made.slice(1).sort());
     expect(list(backups)).toEqual(['20200101T000000Z-manual', 'README', 'lost+found', ...made.slice(1)].sort());
     expect(list(join(backups, made[2]))).toEqual(['COMPLETE', 'SHA256SUMS', 'globals.sql', 'shop.dump']);
   });
@@ -160,19 +162,23 @@ describe('logical-backup-postgres.sh', () => {
   test('a run killed halfway leaves nothing that counts as a backup, and the next run removes its leftovers', async () => {
     // A session holds a lock on a table of the last database, so pg_dump stops halfway through the run.
     const locker = pg.session('BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(120);', 'shop');
+    let holder = 0;
     try {
       await until(() => pg.sql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'orders' AND l.mode = 'AccessExclusiveLock' AND l.granted", 'shop') === '1');
 
       const running = startScript(SCRIPT, env(), [pg.bin]);
+      holder = running.child.pid!;
       await until(() => pg.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' AND wait_event_type = 'Lock'") === '1');
       process.kill(-running.child.pid!, 'SIGKILL');
       const killed = await running.done;
       expect(killed.signal).toBe('SIGKILL');
 
+      // The killed run left its partial directory and its lock.
       const left = list(backups);
-      expect(left).toHaveLength(1);
-      const partial = left[0];
-      expect(partial).toMatch(/^\d{8}T\d{6}Z\.partial$/);
+      expect(left).toHaveLength(2);
+      expect(left[0]).toBe(LOCK);
+      const partial = left[1];
+      expect(partial).toMatch(/^\d{8}T\d{6}Z-r[0-9a-f]{8}\.partial$/);
       expect(list(join(backups, partial))).toEqual(expect.arrayContaining(['globals.sql', 'postgres.dump', REPORTS_DUMP]));
       expect(list(join(backups, partial))).not.toContain('COMPLETE');
       expect(completeRuns()).toEqual([]);
@@ -187,7 +193,8 @@ describe('logical-backup-postgres.sh', () => {
     const next = await runScript(SCRIPT, env(), [pg.bin]);
 
     expect(next.code).toBe(0);
-    expect(next.stdout).toMatch(/remove \d{8}T\d{6}Z\.partial: left by a run that did not finish/);
+    expect(next.stdout).toMatch(new RegExp(`take over the stale lock ${LOCK}: its holder, pid ${holder} on \\S+, is gone`));
+    expect(next.stdout).toMatch(/remove \d{8}T\d{6}Z-r[0-9a-f]{8}\.partial: left by a run that did not finish/);
     expect(next.stdout).toContain('remove 20240101T000000Z: no COMPLETE marker, not a backup');
     expect(list(backups)).toEqual(completeRuns());
     expect(completeRuns()).toHaveLength(1);
@@ -269,5 +276,115 @@ describe('logical-backup-postgres.sh', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(list(backups)).toEqual([]);
+  });
+});
+
+describe('logical-backup-postgres.sh: retention and concurrency', () => {
+  /** A complete run left by an earlier run (its dump is a stand-in: retention never reads it). */
+  function seedCompleteRun(name: string, finished: string): void {
+    mkdirSync(join(backups, name));
+    writeFileSync(join(backups, name, 'shop.dump'), 'an earlier dump');
+    writeFileSync(join(backups, name, 'COMPLETE'), `run=${name}\nfinished=${finished}\ndatabases=1\nhost=db\n`);
+  }
+
+  function lockFile(fields: Record<string, string | number>): void {
+    writeFileSync(join(backups, LOCK), Object.entries(fields).map(([key, value]) => `${key}=${value}\n`).join(''));
+  }
+
+  const madeBy = (stdout: string): string => stdout.match(/run (\S+) complete/)![1];
+
+  test('a run named and finished in the future (a node clock ahead) never makes a new run delete itself', async () => {
+    seedCompleteRun('20991231T000000Z', '2099-12-31T00:05:00Z');
+    const first = await runScript(SCRIPT, env({ KEEP_LAST: '1', DATABASES: 'shop' }), [pg.bin]);
+    expect(first.code).toBe(0);
+    const firstRun = madeBy(first.stdout);
+    // The newest by its marker is the future one; the run just made is kept all the same.
+    expect(completeRuns().sort()).toEqual([firstRun]);
+    expect(list(backups)).toEqual(['20991231T000000Z', firstRun].sort());
+    expect(first.stdout).toContain(`keep ${firstRun}: made by this run`);
+
+    const second = await runScript(SCRIPT, env({ KEEP_LAST: '1', DATABASES: 'shop' }), [pg.bin]);
+    expect(second.code).toBe(0);
+    const secondRun = madeBy(second.stdout);
+    expect(list(backups)).toEqual(['20991231T000000Z', secondRun].sort());
+    expect(second.stdout).toContain(`remove ${firstRun}: finished `);
+  });
+
+  test('runs are ordered by the finished time in their marker, not by their names', async () => {
+    seedCompleteRun('20991231T000000Z', '2024-06-01T00:00:00Z');
+    seedCompleteRun('20240101T000000Z-r0123abcd', '2024-07-01T00:00:00Z');
+    const result = await runScript(SCRIPT, env({ KEEP_LAST: '2', DATABASES: 'shop' }), [pg.bin]);
+
+    expect(result.code).toBe(0);
+    const run = madeBy(result.stdout);
+    expect(list(backups)).toEqual(['20240101T000000Z-r0123abcd', run].sort());
+    expect(result.stdout).toContain('remove 20991231T000000Z: finished 20240601T000000Z, older than the newest KEEP_LAST=2');
+  });
+
+  test('a second run while the first is dumping exits 4 and leaves the first one\'s directory alone', async () => {
+    const locker = pg.session('BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(120);', 'shop');
+    let first: ReturnType<typeof startScript> | undefined;
+    try {
+      await until(() => pg.sql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'orders' AND l.mode = 'AccessExclusiveLock' AND l.granted", 'shop') === '1');
+      first = startScript(SCRIPT, env({ DATABASES: 'shop' }), [pg.bin]);
+      await until(() => pg.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' AND wait_event_type = 'Lock'") === '1');
+      const inProgress = list(backups).filter(entry => entry.endsWith('.partial'));
+      expect(inProgress).toHaveLength(1);
+
+      const second = await runScript(SCRIPT, env({ DATABASES: 'shop' }), [pg.bin]);
+
+      expect(second.code).toBe(4);
+      expect(second.stderr).toMatch(new RegExp(`another run holds the lock .*${LOCK.replace('.', '\\.')} \\(pid ${first.child.pid} on ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)`));
+      expect(list(backups)).toEqual([LOCK, ...inProgress]);
+    } finally {
+      locker.kill('SIGKILL');
+      pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()");
+    }
+    const firstResult = await first!.done;
+    expect(firstResult.code).toBe(0);
+    expect(list(backups)).toEqual([madeBy(firstResult.stdout)]);
+  });
+
+  test('a fresh lock held on another host stops the run: exit 4, nothing touched', async () => {
+    lockFile({ pid: 1, host: 'backup-other-pod', started: '2025-01-31T02:00:00Z', started_epoch: Math.floor(Date.now() / 1000) - 60, token: 'abcdef01' });
+    mkdirSync(join(backups, '20250131T020000Z-r00000001.partial'));
+    const result = await runScript(SCRIPT, env({ DATABASES: 'shop' }), [pg.bin]);
+
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('(pid 1 on backup-other-pod, since 2025-01-31T02:00:00Z): nothing done');
+    expect(list(backups)).toEqual([LOCK, '20250131T020000Z-r00000001.partial']);
+  });
+
+  test('a lock older than LOCK_STALE_SECONDS is taken over with a log line, and released at the end', async () => {
+    lockFile({ pid: 1, host: 'backup-other-pod', started: '2025-01-31T02:00:00Z', started_epoch: Math.floor(Date.now() / 1000) - 7200, token: 'abcdef01' });
+    const result = await runScript(SCRIPT, env({ DATABASES: 'shop', LOCK_STALE_SECONDS: '3600' }), [pg.bin]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`take over the stale lock ${LOCK}: taken at 2025-01-31T02:00:00Z, more than LOCK_STALE_SECONDS=3600 ago`);
+    expect(list(backups)).toEqual(completeRuns());
+  });
+
+  test('two runs started in the same second get directories of their own', async () => {
+    // A clock stuck on one second: both runs see the same time.
+    const bin = join(work.path, 'frozen-clock');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'date'), '#!/bin/sh\nfor arg in "$@"; do case $arg in +%Y%m%dT%H%M%SZ) echo 20250131T020000Z; exit 0 ;; esac; done\nexec /bin/date "$@"\n', { mode: 0o755 });
+    const runs: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const result = await runScript(SCRIPT, env({ DATABASES: 'shop', KEEP_LAST: '2' }), [bin, pg.bin]);
+      expect(result.code).toBe(0);
+      runs.push(madeBy(result.stdout));
+    }
+
+    expect(runs[0]).not.toBe(runs[1]);
+    expect(runs.every(run => run.startsWith('20250131T020000Z-r'))).toBe(true);
+    expect(completeRuns().sort()).toEqual([...runs].sort());
+  }, 60_000);
+
+  test('LOCK_STALE_SECONDS must be a whole number of seconds >= 1', async () => {
+    const result = await runScript(SCRIPT, env({ LOCK_STALE_SECONDS: '0' }), [pg.bin]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("LOCK_STALE_SECONDS '0' must be a whole number of seconds >= 1");
   });
 });

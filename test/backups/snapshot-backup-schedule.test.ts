@@ -67,13 +67,30 @@ describe('built-in engine on claims', () => {
   const cronJob = only(manifests, 'CronJob');
   const spec = podSpecOf(cronJob);
 
-  test('emits exactly a ServiceAccount, a Role, a RoleBinding, the script ConfigMap and the CronJob, all named after the schedule', () => {
+  test('emits exactly a ServiceAccount, a Role, a RoleBinding, the script ConfigMap, the CronJob and its pods\' NetworkPolicy, all named after the schedule', () => {
     expect(manifests.filter(m => m.kind !== 'PersistentVolumeClaim').map(m => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`)).toEqual([
       'ServiceAccount db/nightly',
       'Role db/nightly',
       'RoleBinding db/nightly',
       'ConfigMap db/nightly-script',
       'CronJob db/nightly',
+      'NetworkPolicy db/nightly',
+    ]);
+  });
+
+  test('the pods\' NetworkPolicy denies all ingress and lets them out to DNS in kube-system and the API server only', () => {
+    const policy = only(manifests, 'NetworkPolicy');
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toBeUndefined();
+    expect(policy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'snapshot-backup', 'rwop.dev/backup-schedule': 'nightly' });
+    const podLabels = cronJob.spec.jobTemplate.spec.template.metadata.labels;
+    expect(Object.entries(policy.spec.podSelector.matchLabels).every(([k, v]) => podLabels[k] === v)).toBe(true);
+    expect(policy.spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
     ]);
   });
 
@@ -237,6 +254,22 @@ describe('built-in engine on a database', () => {
     }
   });
 
+  test('the snapshot pods\' own NetworkPolicy covers the CronJob\'s and the initial Job\'s pods, not the database\'s nor the dump\'s, and adds the database port', () => {
+    const policy = manifests.find(m => m.kind === 'NetworkPolicy' && m.metadata.name === 'nightly');
+    const selected = (workload: any) => {
+      const labels = (workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template : workload.spec.template).metadata.labels ?? {};
+      return Object.entries(policy.spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v);
+    };
+    expect([cronJob, job, only(manifests, 'Deployment'), only(manifests, 'CronJob', 'dump')].map(selected)).toEqual([true, true, false, false]);
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toBeUndefined();
+    expect(policy.spec.egress).toHaveLength(3);
+    expect(policy.spec.egress[2]).toEqual({
+      to: [{ podSelector: { matchLabels: only(manifests, 'Deployment').spec.selector.matchLabels } }],
+      ports: [{ protocol: 'TCP', port: 5432 }],
+    });
+  });
+
   test('the snapshot pods get the database\'s PriorityClass, never a higher one', () => {
     const deployment = only(manifests, 'Deployment');
     expect(deployment.spec.template.spec.priorityClassName).toBe('database-critical');
@@ -277,7 +310,9 @@ describe('checkpoints by engine', () => {
     const cronJob = only(manifests, 'CronJob');
     expect(containerOf(cronJob).image).toBe('alpine/k8s:1.33.4');
     expect(Object.keys(envOf(cronJob)).filter(name => name.startsWith('PG') || name === 'QUIESCE_COMMAND')).toEqual([]);
-    expect(only(manifests, 'NetworkPolicy').spec.ingress).toBeUndefined();
+    expect(only(manifests, 'NetworkPolicy', 'postgres').spec.ingress).toBeUndefined();
+    // The snapshot pods' own policy has DNS and the API server only.
+    expect(only(manifests, 'NetworkPolicy', 'nightly').spec.egress).toHaveLength(2);
   });
 
   test.each([
@@ -326,7 +361,7 @@ describe('schedule, class and retention settings', () => {
     ['monthly', Cron.monthly(), 28 * 43200],
   ])('%s: startingDeadlineSeconds is half the shortest interval', (_name, cron, seconds) => {
     const chart = chartIn();
-    schedule(chart, { claimNames: ['data'], schedule: cron });
+    schedule(chart, { claimNames: ['data'], schedule: cron, allowFrequentSchedule: true });
     expect(only(synthValid(chart), 'CronJob').spec.startingDeadlineSeconds).toBe(seconds);
   });
 
@@ -480,6 +515,18 @@ describe('bad input is refused early, naming the path, the prop and what is acce
     ['30 February', () => ({ claimNames: ['d'], schedule: Cron.schedule({ minute: '0', hour: '0', day: '30', month: '2' }) }), 'schedule', /never fires/],
     ['a time zone in the schedule', () => ({ claimNames: ['d'], schedule: Cron.schedule({ minute: 'TZ=UTC 0' }) }), 'schedule', /timeZone prop/],
     ['an unknown time zone', () => ({ claimNames: ['d'], timeZone: 'Mars/Olympus' }), 'timeZone', /IANA time zone/],
+    ['a lower-case UTC', () => ({ claimNames: ['d'], timeZone: 'utc' }), 'timeZone', /case-sensitively: write "UTC"/],
+    ['a lower-case Europe/Paris', () => ({ claimNames: ['d'], timeZone: 'europe/paris' }), 'timeZone', /case-sensitively: write "Europe\/Paris"/],
+    ['a lower-case link name', () => ({ claimNames: ['d'], timeZone: 'us/eastern' }), 'timeZone', /write "America\/New_York"/],
+    ['every minute of 02:00-02:59 (hour given, minute left out)', () => ({ claimNames: ['d'], schedule: Cron.schedule({ hour: '2' }) }), 'schedule',
+      /cdk8s rendered it as "\* 2 \* \* \*", which runs as often as every 60s.*Cron\.schedule\(\{ minute: '0', hour: '2' \}\)/],
+    ['every 15 minutes', () => ({ claimNames: ['d'], schedule: Cron.schedule({ minute: '*/15' }) }), 'schedule', /every 900s.*allowFrequentSchedule: true/],
+    ['a cut timeout of NaN', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ cutTimeout: Duration.seconds(NaN) }) }), 'engine.cutTimeout', /not a finite number \(NaN or Infinity\)/],
+    ['a ready timeout of Infinity', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ readyTimeout: Duration.hours(Infinity) }) }), 'engine.readyTimeout', /not a finite number/],
+    ['an active deadline of NaN', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ activeDeadline: Duration.minutes(NaN) }) }), 'engine.activeDeadline', /not a finite number/],
+    ['a starting deadline of Infinity', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ startingDeadline: Duration.seconds(Infinity) }) }), 'engine.startingDeadline', /not a finite number/],
+    ['keepWithin of NaN days', () => ({ claimNames: ['d'], retention: { keepWithin: Duration.days(NaN) } }), 'retention.keepWithin', /not a finite number/],
+    ['failedGrace of Infinity', () => ({ claimNames: ['d'], retention: { keepLast: 2, failedGrace: Duration.days(Infinity) } }), 'retention.failedGrace', /not a finite number/],
     ['a claim name with capitals', () => ({ claimNames: ['PgData'] }), 'claimNames[0]', /at most 63 lowercase/],
     ['a claim name of 64 characters', () => ({ claimNames: ['a'.repeat(64)] }), 'claimNames[0]', /label value/],
     ['a claim twice', () => ({ claimNames: ['d', 'd'] }), 'claimNames', /named twice/],
@@ -500,6 +547,11 @@ describe('bad input is refused early, naming the path, the prop and what is acce
     ['a starting deadline of a whole period', () => ({ claimNames: ['d'], schedule: Cron.hourly(), engine: SnapshotEngine.builtIn({ startingDeadline: Duration.hours(1) }) }), 'engine.startingDeadline', /less than 3600s/],
     ['a ready timeout under the cut timeout', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ readyTimeout: Duration.minutes(1) }) }), 'engine.readyTimeout', /at least the cutTimeout \(300s\)/],
     ['an active deadline within the ready timeout', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ activeDeadline: Duration.hours(1) }) }), 'engine.activeDeadline', /longer than the readyTimeout/],
+    ['an API server CIDR without a prefix', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ apiServerCidrs: ['10.0.0.1'] }) }), 'engine.apiServerCidrs[0]', /an IPv4 or IPv6 CIDR/],
+    ['an API server CIDR with a /33', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ apiServerCidrs: ['10.0.0.0/8', '10.0.0.1/33'] }) }), 'engine.apiServerCidrs[1]', /IPv4 or IPv6 CIDR/],
+    ['no API server CIDR', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ apiServerCidrs: [] }) }), 'engine.apiServerCidrs', /non-empty list/],
+    ['API server CIDRs without a NetworkPolicy', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ networkPolicy: false, apiServerCidrs: ['10.0.0.1/32'] }) }), 'engine.apiServerCidrs', /networkPolicy is false/],
+    ['networkPolicy as text', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ networkPolicy: 'no' as unknown as boolean }) }), 'engine.networkPolicy', /true or false/],
     ['a negative backoff limit', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ backoffLimit: -1 }) }), 'engine.backoffLimit', /from 0 to 100/],
     ['another priority than the database\'s', (c) => ({ database: postgres(c, { priorityClassName: 'db' }), engine: SnapshotEngine.builtIn({ priorityClassName: 'system-cluster-critical' }) }), 'priorityClassName', /never out-rank the database Test\/Db \(PriorityClass "db"\)/],
     ['a priority class name that is not one', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ priorityClassName: 'Low Priority' }) }), 'priorityClassName', /the name of a PriorityClass/],
@@ -517,6 +569,31 @@ describe('bad input is refused early, naming the path, the prop and what is acce
     expectPropError(() => schedule(chart, props(chart)), 'Test/Snap', KIND, prop, detail);
   });
 
+  test.each(['UTC', 'Etc/UTC', 'Etc/GMT-2', 'Europe/Paris', 'Asia/Kolkata', 'US/Eastern', 'America/Argentina/Buenos_Aires'])('the time zone %s, spelled exactly, is accepted', zone => {
+    const chart = chartIn();
+    schedule(chart, { claimNames: ['d'], timeZone: zone });
+    expect(only(synthValid(chart), 'CronJob').spec.timeZone).toBe(zone);
+  });
+
+  test('apiServerCidrs narrow the API server peer; networkPolicy: false leaves the pods without a policy', () => {
+    const narrowed = chartIn();
+    schedule(narrowed, { claimNames: ['d'], engine: SnapshotEngine.builtIn({ apiServerCidrs: ['10.0.0.10/32', '172.20.0.1/32', 'fd00::1/128'] }) });
+    expect(only(synthValid(narrowed), 'NetworkPolicy').spec.egress[1]).toEqual({
+      to: [{ ipBlock: { cidr: '10.0.0.10/32' } }, { ipBlock: { cidr: '172.20.0.1/32' } }, { ipBlock: { cidr: 'fd00::1/128' } }],
+      ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }],
+    });
+    const without = chartIn();
+    const snapshots = schedule(without, { claimNames: ['d'], engine: SnapshotEngine.builtIn({ networkPolicy: false }) });
+    expect(snapshots.networkPolicy).toBeUndefined();
+    expect(synthValid(without).filter(m => m.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('a frequent schedule is accepted when allowFrequentSchedule says it is meant', () => {
+    const chart = chartIn();
+    schedule(chart, { claimNames: ['d'], schedule: Cron.schedule({ hour: '2' }), allowFrequentSchedule: true });
+    expect(only(synthValid(chart), 'CronJob').spec.schedule).toBe('* 2 * * *');
+  });
+
   test('props that are not an object', () => {
     expectPropError(() => new SnapshotBackupSchedule(chartIn(), 'Snap', undefined as unknown as SnapshotBackupScheduleProps),
       'Test/Snap', KIND, 'props', /accepted: an object/);
@@ -532,6 +609,6 @@ test('snapshot: the seed\'s nightly snapshot of a PostgreSQL volume, checkpointe
     retention: { keepLast: 7, keepWithin: Duration.days(7) },
     engine: SnapshotEngine.builtIn({ serviceAccountName: 'snapshot-creator' }),
   });
-  const manifests = synthValid(chart).filter(m => ['ServiceAccount', 'Role', 'RoleBinding', 'CronJob'].includes(m.kind));
+  const manifests = synthValid(chart).filter(m => ['ServiceAccount', 'Role', 'RoleBinding', 'CronJob', 'NetworkPolicy'].includes(m.kind));
   expect(YAML.stringify(manifests)).toMatchSnapshot();
 });

@@ -1,7 +1,7 @@
 // Runs src/backups/scripts/snapshot-backup.sh with the real kubectl against a loopback stand-in of the snapshot API
 // (test/backups/support/snapshot-api.ts). The test plays the snapshot controller: it cuts, readies or fails snapshots.
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseLabelSelector } from './support/label-selector-query';
@@ -56,7 +56,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
     CLAIMS: 'pgdata',
     NAMESPACE: 'db',
     SCHEDULED_TIME: SCHEDULED,
-    POLL_SECONDS: '0.1',
+    POLL_SECONDS: '1',
     CUT_TIMEOUT_SECONDS: '10',
     READY_TIMEOUT_SECONDS: '20',
     TERMINATION_MESSAGE_PATH: terminationLog,
@@ -130,7 +130,7 @@ describe('snapshot-backup.sh: taking snapshots', () => {
   });
 
   test('a checkpointed run quiesces before the create and resumes as soon as the snapshot is cut, before it is ready', async () => {
-    controllerCutsThenReadies(300, 1500);
+    controllerCutsThenReadies(300, 3000);
     const journal = join(dir.path, 'journal');
     const name = `nightly-pgdata-${RUN}`;
     const probe = `kubectl get volumesnapshots.snapshot.storage.k8s.io ${name} --ignore-not-found -o go-template='{{with .status}}cut={{.creationTime}} ready={{.readyToUse}}{{end}}'`;
@@ -251,12 +251,15 @@ describe('snapshot-backup.sh: taking snapshots', () => {
 
   test.each([
     [{ CLAIMS: '' }, 'CLAIMS is empty'],
+    [{ CLAIMS: ' \t\n ' }, 'CLAIMS is empty or blank'],
     [{ SCHEDULE_NAME: 'Nightly' }, "SCHEDULE_NAME 'Nightly' must be"],
     [{ CLAIMS: `pgdata ${'x'.repeat(64)}` }, 'must be a claim name of at most 63 characters'],
     [{ KEEP_LAST: '0' }, "KEEP_LAST '0' must be a whole number >= 1"],
     [{ SCHEDULED_TIME: 'yesterday' }, "SCHEDULED_TIME 'yesterday' is neither epoch seconds nor an RFC 3339 time"],
     [{ SCHEDULED_TIME: '', JOB_NAME: '' }, 'set SCHEDULED_TIME, JOB_NAME'],
-    [{ POLL_SECONDS: 'soon' }, "POLL_SECONDS 'soon' must be a number"],
+    [{ POLL_SECONDS: 'soon' }, "POLL_SECONDS 'soon' must be a whole number of seconds >= 1"],
+    [{ POLL_SECONDS: '0' }, "POLL_SECONDS '0' must be a whole number of seconds >= 1"],
+    [{ POLL_SECONDS: '0.5' }, "POLL_SECONDS '0.5' must be a whole number of seconds >= 1"],
   ])('bad configuration %j exits 2 before any API call', async (settings, message) => {
     const result = await runScript(SCRIPT, env(settings));
 
@@ -369,6 +372,59 @@ describe('snapshot-backup.sh: retention', () => {
     const lists = api.requests.filter(r => r.method === 'GET' && r.path.endsWith('/volumesnapshots'));
     expect(lists.map(r => r.labelSelector)).toEqual(['app.kubernetes.io/managed-by=cdk8s-rwop,rwop.dev/backup-schedule=nightly,rwop.dev/claim=pgdata']);
     expect(result.stdout).toContain('skip nightly-pgdata-20250102-0200');
+  });
+});
+
+describe('snapshot-backup.sh: hostile snapshot names', () => {
+  beforeEach(() => controllerCutsThenReadies());
+
+  test('a listed snapshot named --all is refused and logged; only the intended snapshot is deleted', async () => {
+    // A real API server never stores such a name; a stand-in does, as a compromised or broken server could.
+    seedOurs('nightly-pgdata-20250130-0200', 1);
+    seedOurs('nightly-pgdata-20250120-0200', 11);
+    seedOurs('--all', 21);
+    seedOurs('nightly-pgdata-20241201-0200', 61, { pinned: true });
+    api.seed({ name: 'velero-pgdata-1', claim: 'pgdata', labels: { 'app.kubernetes.io/managed-by': 'velero' }, createdSecondsAgo: 40 * DAY, cutSecondsAgo: 40 * DAY, readyToUse: true });
+
+    const result = await runScript(SCRIPT, env({ KEEP_LAST: '2' }));
+
+    expect(api.deleted()).toEqual(['nightly-pgdata-20250120-0200']);
+    expect(api.names()).toEqual([
+      '--all', 'nightly-pgdata-20241201-0200', 'nightly-pgdata-20250130-0200', `nightly-pgdata-${RUN}`, 'velero-pgdata-1',
+    ]);
+    expect(result.stderr).toContain("refusing snapshot '--all': not a DNS-1123 subdomain name");
+    expect(result.code).toBe(4);
+  });
+
+  test.each([
+    ['an option', '-n'], ['an empty label', 'a..b'], ['upper case', 'UPPER'], ['254 characters', 'x'.repeat(254)],
+    ['a trailing dash', 'name-'], ['a leading dot', '.hidden'],
+  ])('a name with %s is never passed to kubectl', async (_, name) => {
+    seedOurs('nightly-pgdata-20250130-0200', 1);
+    seedOurs(name, 21);
+
+    const result = await runScript(SCRIPT, env({ KEEP_LAST: '1' }));
+
+    expect(api.deleted()).toEqual(['nightly-pgdata-20250130-0200']);
+    expect(api.names()).toContain(name);
+    expect(result.stderr).toContain('not a DNS-1123 subdomain name');
+  });
+
+  test('every delete names the snapshot in kind/name form', async () => {
+    const journal = join(dir.path, 'kubectl-calls');
+    const shim = join(dir.path, 'bin');
+    mkdirSync(shim);
+    const kubectl = execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(shim, 'kubectl'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${journal}\nexec ${kubectl} "$@"\n`, { mode: 0o755 });
+    seedOurs('nightly-pgdata-20250130-0200', 1);
+
+    const result = await runScript(SCRIPT, env({ KEEP_LAST: '1' }), [shim]);
+
+    expect(result.code).toBe(0);
+    const deletes = readFileSync(journal, 'utf8').split('\n').filter(line => / delete /.test(line));
+    expect(deletes).toEqual([
+      '--namespace db delete volumesnapshots.v1.snapshot.storage.k8s.io/nightly-pgdata-20250130-0200 --ignore-not-found --wait=false',
+    ]);
   });
 });
 

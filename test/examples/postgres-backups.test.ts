@@ -37,6 +37,7 @@ test('one file; every object passes the harness, and the rules engine finds noth
     'ConfigMap postgres-snapshot-backup-script',
     'CronJob postgres-snapshot-backup',
     'Job postgres-snapshot-backup-initial',
+    'NetworkPolicy postgres-snapshot-backup',
   ]);
   expectValidManifests(objects);
   expect(runRules(objects.map(object => ({ object }))).filter(f => f.severity !== 'info')).toEqual([]);

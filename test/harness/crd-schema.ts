@@ -1,5 +1,5 @@
 /**
- * Kinds defined by the CRDs vendored in vendor/external-snapshotter (the CSI snapshot add-on): the served version's
+ * Kinds defined by the CRDs vendored in vendor/ (the CSI snapshot add-on, the Prometheus Operator's PrometheusRule): the served version's
  * openAPIV3Schema, closed against unknown fields as the API server's strict field validation would, plus the
  * CRDs' CEL rules (`x-kubernetes-validations`), re-implemented by hand since there is no CEL engine here.
  */
@@ -12,7 +12,7 @@ import { unknownFields } from './kube-schema';
 import { child, isPlainObject, splitApiVersion } from './objects';
 import { ajvProblems, Problem, SchemaResult } from './problems';
 
-const CRD_DIR = path.resolve(__dirname, '../../vendor/external-snapshotter');
+const CRD_DIRS = ['external-snapshotter', 'prometheus-operator'].map((dir) => path.resolve(__dirname, '../../vendor', dir));
 
 /**
  * The CEL rules that can be checked on a single object, keyed by their exact text in the CRDs. Transition
@@ -97,14 +97,15 @@ function customKinds(): CustomKind[] {
 }
 
 function loadCrds(): CustomKind[] {
-  if (!fs.existsSync(CRD_DIR)) {
-    throw new Error(`the snapshot CRDs are missing: expected them in ${CRD_DIR}`);
+  const missing = CRD_DIRS.filter((dir) => !fs.existsSync(dir));
+  if (missing.length > 0) {
+    throw new Error(`vendored CRDs are missing: expected them in ${missing.join(', ')}`);
   }
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, code: { regExp: goRegExp } });
   addFormats(ajv);
-  return fs.readdirSync(CRD_DIR)
-    .filter((file) => /\.ya?ml$/.test(file))
-    .flatMap((file) => YAML.parseAllDocuments(fs.readFileSync(path.join(CRD_DIR, file), 'utf8')).map((doc) => doc.toJS()))
+  return CRD_DIRS
+    .flatMap((dir) => fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).map((file) => path.join(dir, file)))
+    .flatMap((file) => YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS()))
     .filter((doc) => doc?.kind === 'CustomResourceDefinition')
     .map((crd) => ({
       group: crd.spec.group,
@@ -118,6 +119,15 @@ function loadCrds(): CustomKind[] {
         }])),
     }));
 }
+
+/**
+ * CRD patterns are Go (RE2) expressions: a `(?i)` flag at the start (after `^`), as the PrometheusRule CRD writes
+ * `^(?i)(abort|warn)?$`, becomes the JavaScript `i` flag.
+ */
+const goRegExp = Object.assign((pattern: string, flags: string): RegExp => {
+  const caseless = /^(\^?)\(\?i\)/;
+  return caseless.test(pattern) ? new RegExp(pattern.replace(caseless, '$1'), `${flags}i`) : new RegExp(pattern, flags);
+}, { code: 'goRegExp' });
 
 /** The CRD schema, closed against unknown fields, with the standard apiVersion/kind/metadata fields. */
 function objectSchema(openApi: any): any {

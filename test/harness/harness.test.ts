@@ -166,6 +166,18 @@ const volumeSnapshotContent = (): any => ({
   },
 });
 
+const prometheusRule = (): any => ({
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'PrometheusRule',
+  metadata: { name: 'rwop', namespace: 'monitoring', labels: { release: 'prometheus' } },
+  spec: {
+    groups: [{
+      name: 'rwop',
+      rules: [{ alert: 'RwopPodUnschedulable', expr: 'kube_pod_status_unschedulable == 1', for: '10m', labels: { severity: 'critical' }, annotations: { summary: 's' } }],
+    }],
+  },
+});
+
 /** A CRD kind the harness has no schema for (snapscheduler's). */
 const snapshotSchedule = (): any => ({
   apiVersion: 'snapscheduler.backube/v1',
@@ -210,6 +222,7 @@ describe('valid objects', () => {
     })],
     ['a VolumeSnapshotClass', volumeSnapshotClass],
     ['a VolumeSnapshotContent', volumeSnapshotContent],
+    ['a PrometheusRule', prometheusRule],
     ['an unknown CRD kind', snapshotSchedule],
   ];
 
@@ -279,6 +292,16 @@ describe('broken objects', () => {
       [{ path: '/spec/source', message: 'exactly one of volumeHandle and snapshotHandle must be set' }]],
     ['VolumeSnapshotContent bound to a snapshot without namespace', broken(volumeSnapshotContent, (o) => { delete o.spec.volumeSnapshotRef.namespace; }),
       [{ path: '/spec/volumeSnapshotRef', message: 'both spec.volumeSnapshotRef.name and spec.volumeSnapshotRef.namespace must be set' }]],
+
+    // PrometheusRule CRD: schema
+    ['PrometheusRule with a `for` that is not a Prometheus duration', broken(prometheusRule, (o) => { o.spec.groups[0].rules[0].for = '10 minutes'; }),
+      [{ path: '/spec/groups/0/rules/0/for', message: expect.stringContaining('must match pattern') }]],
+    ['PrometheusRule rule without expr', broken(prometheusRule, (o) => { delete o.spec.groups[0].rules[0].expr; }),
+      [{ path: '/spec/groups/0/rules/0/expr', message: 'missing required field "expr"' }]],
+    ['PrometheusRule with an unknown rule field', broken(prometheusRule, (o) => { o.spec.groups[0].rules[0].severity = 'critical'; }),
+      [{ path: '/spec/groups/0/rules/0/severity', message: 'unknown field "severity"' }]],
+    ['PrometheusRule with a numeric label value', broken(prometheusRule, (o) => { o.spec.groups[0].rules[0].labels.priority = 1; }),
+      [{ path: '/spec/groups/0/rules/0/labels/priority', message: 'must be string, got 1' }]],
 
     // Access modes
     ['RWOP mixed with RWO on a claim', broken(claim, (o) => { o.spec.accessModes = ['ReadWriteOncePod', 'ReadWriteOnce']; }),

@@ -1,6 +1,6 @@
 /**
  * The verification harness every synthesizing test uses: offline checks that a manifest would be accepted by
- * a Kubernetes 1.33 API server with strict field validation and the CSI snapshot CRDs installed.
+ * a Kubernetes 1.33 API server with strict field validation and the CSI snapshot and PrometheusRule CRDs installed.
  * See DESIGN.md §6 "Offline schema validation".
  */
 import * as fs from 'fs';

@@ -1,51 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RwopValidation } from '../../src';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const APP_DIR = path.join(__dirname, 'app');
-
-/** `cdk8s synth` of test/plugin/app with the real CLI, which loads the plugin from cdk8s.yaml. */
-function cdk8sSynth(app: 'hazard' | 'clean'): { status: number | null; output: string } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `plugin-${app}-`));
-  try {
-    const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', outdir], {
-      cwd: APP_DIR,
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', RWOP_TEST_APP: app },
-      encoding: 'utf-8',
-    });
-    return { status: result.status, output: `${result.stdout}${result.stderr}` };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-describe('the cdk8s validation plugin, run by the real cdk8s CLI', () => {
-  test('an app whose RWOP claim two Deployments mount: exit 2, the report names the rule, the construct paths and lines', () => {
-    const { status, output } = cdk8sSynth('hazard');
-    expect(status).toBe(2);
-    expect(output).toMatch(/Status\s+│ failure/);
-    expect(output).toContain('rwop-claim-shared (error)');
-    expect(output).toContain('Construct Path: Hazard/Data/Resource');
-    expect(output).toContain('Construct Path: Hazard/postgres/Resource');
-    expect(output).toContain('Construct Path: Hazard/postgres-second/Resource');
-    expect(output).toMatch(/> Deployment db\/postgres-second \(line \d+\)/);
-    expect(output).toContain('How to fix: Give each workload its own claim');
-  });
-
-  test('a clean app with an ExclusiveVolume: exit 0 and no violation', () => {
-    const { status, output } = cdk8sSynth('clean');
-    expect(status).toBe(0);
-    expect(output).toMatch(/Status\s+│ success/);
-    expect(output).not.toMatch(/occurrences/);
-  });
-});
-
 /** A stand-in for the cdk8s CLI's ValidationContext: the manifests written to a temporary directory. */
 function fakeContext(...files: string[]) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-unit-'));
+  return fakeContextIn(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-unit-')), {}, ...files);
+}
+
+/** The same in `dir`, with cdk8s's construct metadata (keyed by metadata.name) as the CLI hands it over. */
+function fakeContextIn(dir: string, metadata: Record<string, { path: string }>, ...files: string[]) {
   const manifests = files.map((text, i) => {
     const file = path.join(dir, `m${i}.k8s.yaml`);
     fs.writeFileSync(file, text);
@@ -55,11 +19,12 @@ function fakeContext(...files: string[]) {
   const submitted: { status?: string; metadata?: Record<string, string> } = {};
   return {
     manifests,
+    metadata,
     violations,
     submitted,
     report: {
       addViolation: (violation: any) => violations.push(violation),
-      submit: (status: string, metadata?: Record<string, string>) => Object.assign(submitted, { status, metadata }),
+      submit: (status: string, summary?: Record<string, string>) => Object.assign(submitted, { status, metadata: summary }),
     },
   };
 }
@@ -95,10 +60,45 @@ describe('RwopValidation', () => {
     const [violation] = context.violations;
     expect(violation.ruleName).toBe('rwop-claim-shared (error)');
     expect(violation.violatingResources).toEqual([
-      { resourceName: 'data', locations: ['PersistentVolumeClaim db/data (line 1)'], manifestPath: context.manifests[0] },
-      { resourceName: 'a', locations: ['Deployment db/a (line 6)'], manifestPath: context.manifests[0] },
-      { resourceName: 'b', locations: ['Deployment db/b (line 1)'], manifestPath: context.manifests[1] },
+      { resourceName: 'PersistentVolumeClaim db/data', locations: ['PersistentVolumeClaim db/data (line 1)'], manifestPath: context.manifests[0] },
+      { resourceName: 'Deployment db/a', locations: ['Deployment db/a (line 6)'], manifestPath: context.manifests[0] },
+      { resourceName: 'Deployment db/b', locations: ['Deployment db/b (line 1)'], manifestPath: context.manifests[1] },
     ]);
+  });
+
+  describe('construct paths of objects that share a name', () => {
+    // A Deployment and a Service named alike: cdk8s's own metadata holds the path of the last one written.
+    const DEPLOYMENT_AND_SERVICE = `${RWOP_CLAIM}---\n${deployment('a')}---\n${deployment('db')}---\n`
+      + 'apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: db}\nspec: {ports: [{port: 5432}]}\n';
+    const BY_NAME = { data: { path: 'App/Data/Resource' }, a: { path: 'App/A/Resource' }, db: { path: 'App/Db/Service/Resource' } };
+
+    test('matched by API group, kind, namespace and name from the paths our constructs record', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-paths-'));
+      fs.writeFileSync(path.join(dir, 'construct-metadata.rwop.json'), JSON.stringify({
+        version: '1.0.0',
+        resources: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'db', name: 'db', path: 'App/Db/Deployment/Resource' },
+          { apiVersion: 'v1', kind: 'Service', namespace: 'db', name: 'db', path: 'App/Db/Service/Resource' },
+          // Another group's kind of the same name must not match.
+          { apiVersion: 'example.com/v1', kind: 'Deployment', namespace: 'db', name: 'a', path: 'App/Other/Resource' },
+        ],
+      }));
+      const context = fakeContextIn(dir, { ...BY_NAME }, DEPLOYMENT_AND_SERVICE);
+      await new RwopValidation().validate(context);
+      const names = context.violations[0].violatingResources.map((resource: any) => resource.resourceName);
+      expect(names).toEqual(['PersistentVolumeClaim db/data', 'Deployment db/a', 'Deployment db/db']);
+      // The CLI looks each resourceName up in this metadata to print the construct path.
+      expect(names.map((name: string) => context.metadata[name as keyof typeof context.metadata]?.path))
+        .toEqual(['App/Data/Resource', 'App/A/Resource', 'App/Db/Deployment/Resource']);
+    });
+
+    test('without recorded paths: cdk8s\'s path for a name no other object has, none for a shared name', async () => {
+      const context = fakeContextIn(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-paths-')), { ...BY_NAME }, DEPLOYMENT_AND_SERVICE);
+      await new RwopValidation().validate(context);
+      const names = context.violations[0].violatingResources.map((resource: any) => resource.resourceName);
+      expect(names.map((name: string) => context.metadata[name as keyof typeof context.metadata]?.path))
+        .toEqual(['App/Data/Resource', 'App/A/Resource', undefined]);
+    });
   });
 
   test('a finding suppressed with a reason is counted, not reported, and does not fail', async () => {

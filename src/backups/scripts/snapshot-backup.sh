@@ -17,7 +17,8 @@
 #
 # Environment (SCHEDULE_NAME and CLAIMS are required):
 #   SCHEDULE_NAME            the schedule's name; label value, lowercase letters, digits, "-" and ".", <= 63 chars.
-#   CLAIMS                   space-separated PersistentVolumeClaim names (each <= 63 chars: it becomes a label value).
+#   CLAIMS                   space-separated PersistentVolumeClaim names (each <= 63 chars: it becomes a label value);
+#                            blank is a configuration error.
 #   NAMESPACE                namespace of the claims and snapshots (default: kubectl's; in a pod, the pod's own).
 #   SNAPSHOT_CLASS           volumeSnapshotClassName (default: unset, the driver's default class).
 #   SCHEDULED_TIME           the run's scheduled time: epoch seconds or RFC 3339 (e.g. 2025-01-31T02:00:00Z).
@@ -29,7 +30,7 @@
 #   RESUME_COMMAND           shell command run as soon as every snapshot is cut, or when the run ends early.
 #   CUT_TIMEOUT_SECONDS      how long to wait for the cut, from the start of the run (default 300).
 #   READY_TIMEOUT_SECONDS    how long to wait for readyToUse, from the start of the run (default 3600).
-#   POLL_SECONDS             pause between status reads (default 5; fractions where sleep accepts them).
+#   POLL_SECONDS             pause between status reads, whole seconds >= 1 (default 5).
 #   KEEP_LAST                keep the newest N ready snapshots per claim (N >= 1).
 #   KEEP_WITHIN_SECONDS      keep ready snapshots younger than this (age from the cut).
 #   FAILED_GRACE_SECONDS     snapshots not ready this long after creation are deleted (default 86400).
@@ -43,7 +44,8 @@
 #     than FAILED_GRACE_SECONDS; this run's own snapshots are never deleted;
 #   - a snapshot carrying the label rwop.dev/pin (any value) is never deleted and is outside the count;
 #   - only snapshots selected by our labels AND re-checked here (labels and source claim) are considered: anything else
-#     is never touched. Each deletion names exactly one snapshot.
+#     is never touched. Each deletion names exactly one snapshot, as volumesnapshots.<group>/<name>; a listed name that
+#     is not a DNS-1123 subdomain (e.g. "--all") is refused, logged and fails the run with exit 4.
 #
 # Labels set: app.kubernetes.io/managed-by=cdk8s-rwop, rwop.dev/backup-schedule=<SCHEDULE_NAME>, rwop.dev/claim=<claim>.
 # Annotations set: rwop.dev/scheduled-time=<RFC 3339, UTC>, rwop.dev/consistency=crash-consistent|checkpointed.
@@ -117,11 +119,22 @@ is_uint() {
   case $1 in '' | *[!0-9]*) return 1 ;; esac
 }
 
-# A label value that is also usable inside an object name: lowercase letters, digits, "-" and ".", alphanumeric ends.
-is_name_part() {
-  [ "${#1}" -le 63 ] || return 1
+# A DNS-1123 subdomain (the syntax of a snapshot's name): at most 253 characters, dot-separated labels of lowercase
+# letters, digits and "-", each starting and ending with a letter or digit.
+is_dns_subdomain() {
+  [ "${#1}" -le 253 ] || return 1
   case $1 in '' | *[!a-z0-9.-]* | [!a-z0-9]* | *[!a-z0-9]) return 1 ;; esac
   case $1 in *.-* | *-.* | *..*) return 1 ;; esac
+}
+
+# $1 with every character outside letters, digits and "._-" shown as "?", safe to print to a terminal.
+printable() {
+  printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '?'
+}
+
+# A label value that is also usable inside an object name.
+is_name_part() {
+  [ "${#1}" -le 63 ] && is_dns_subdomain "$1"
 }
 
 # Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
@@ -289,6 +302,10 @@ prune_claim() {
   pc_sorted=''
   while read -r pc_name pc_labels pc_source pc_created pc_cut pc_ready; do
     [ -n "$pc_name" ] || continue
+    if ! is_dns_subdomain "$pc_name"; then
+      record_failure 4 "refusing snapshot '$(printable "$pc_name")': not a DNS-1123 subdomain name, so not one a Kubernetes API server stores; never deleted"
+      continue
+    fi
     if ! is_ours "$pc_name $pc_labels $pc_source $pc_created $pc_cut $pc_ready" "$1"; then
       log "skip $pc_name: the server returned it for our selector but its labels or source are not ours"
       continue
@@ -345,14 +362,14 @@ $pc_sorted
 EOF
 }
 
+# Deletes exactly one snapshot, named in kind/name form so that no name can read as an option or a second argument.
 delete_snapshot() {
-  case $1 in '' | *[!a-z0-9.-]*)
-    record_failure 4 "refusing to delete a snapshot named '$1'"
+  if ! is_dns_subdomain "$1"; then
+    record_failure 4 "refusing to delete snapshot '$(printable "$1")': not a DNS-1123 subdomain name"
     return 0
-    ;;
-  esac
+  fi
   log "delete $1: $2"
-  kc delete "$RESOURCE" "$1" --ignore-not-found --wait=false >/dev/null ||
+  kc delete "$RESOURCE/$1" --ignore-not-found --wait=false >/dev/null ||
     record_failure 4 "cannot delete snapshot $1"
 }
 
@@ -374,10 +391,12 @@ POLL_SECONDS=${POLL_SECONDS:-5}
 FAILED_GRACE_SECONDS=${FAILED_GRACE_SECONDS:-86400}
 
 is_name_part "$SCHEDULE_NAME" || config_error "SCHEDULE_NAME '$SCHEDULE_NAME' must be 1-63 lowercase letters, digits, '-' or '.', alphanumeric at both ends"
-[ -n "$CLAIMS" ] || config_error "CLAIMS is empty: name at least one PersistentVolumeClaim"
+claim_count=0
 for claim in $CLAIMS; do
-  is_name_part "$claim" || config_error "claim '$claim' in CLAIMS must be a claim name of at most 63 characters (it is a label value)"
+  is_name_part "$claim" || config_error "claim '$(printable "$claim")' in CLAIMS must be a claim name of at most 63 characters (it is a label value)"
+  claim_count=$((claim_count + 1))
 done
+[ "$claim_count" -ge 1 ] || config_error "CLAIMS is empty or blank: name at least one PersistentVolumeClaim"
 if [ -n "${NAMESPACE:-}" ]; then
   is_name_part "$NAMESPACE" || config_error "NAMESPACE '$NAMESPACE' is not a namespace name"
 fi
@@ -387,7 +406,8 @@ fi
 is_uint "$CUT_TIMEOUT_SECONDS" || config_error "CUT_TIMEOUT_SECONDS '$CUT_TIMEOUT_SECONDS' must be a whole number of seconds"
 is_uint "$READY_TIMEOUT_SECONDS" || config_error "READY_TIMEOUT_SECONDS '$READY_TIMEOUT_SECONDS' must be a whole number of seconds"
 is_uint "$FAILED_GRACE_SECONDS" || config_error "FAILED_GRACE_SECONDS '$FAILED_GRACE_SECONDS' must be a whole number of seconds"
-case $POLL_SECONDS in '' | *[!0-9.]* | *.*.* | .) config_error "POLL_SECONDS '$POLL_SECONDS' must be a number of seconds" ;; esac
+{ is_uint "$POLL_SECONDS" && [ "$POLL_SECONDS" -ge 1 ]; } ||
+  config_error "POLL_SECONDS '$POLL_SECONDS' must be a whole number of seconds >= 1"
 if [ -n "${KEEP_LAST:-}" ]; then
   { is_uint "$KEEP_LAST" && [ "$KEEP_LAST" -ge 1 ]; } || config_error "KEEP_LAST '$KEEP_LAST' must be a whole number >= 1"
 fi

@@ -1,7 +1,9 @@
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ExclusiveVolume } from '../../../src';
+import {
+  DatabaseCredentials, DatabaseEngine, DisruptionPolicy, ExclusiveVolume, SingleWriterDatabase, SingleWriterWorkload,
+} from '../../../src';
 
 /** A one-replica Recreate PostgreSQL Deployment with a pinned image that mounts `claim`. */
 function postgres(scope: Construct, name: string, claim: kplus.IPersistentVolumeClaim): void {
@@ -16,7 +18,7 @@ function postgres(scope: Construct, name: string, claim: kplus.IPersistentVolume
 
 const app = new App();
 if (process.env.RWOP_TEST_APP === 'hazard') {
-  // Hand-written objects only (no synth-time checks): the seed's "second pod" on one RWOP claim.
+  // Hand-written objects only (no synth-time checks): a second Deployment on one RWOP claim.
   const chart = new Chart(app, 'Hazard', { namespace: 'db' });
   const claim = new kplus.PersistentVolumeClaim(chart, 'Data', {
     metadata: { name: 'postgres-data' },
@@ -25,6 +27,26 @@ if (process.env.RWOP_TEST_APP === 'hazard') {
   });
   postgres(chart, 'postgres', claim);
   postgres(chart, 'postgres-second', claim);
+
+  // Our constructs: a database whose Deployment, Service, NetworkPolicy share the name "mariadb" (info findings only),
+  // and a workload whose preStop hook outlasts its grace period (a warning, printed at synth).
+  const crm = new Chart(app, 'crm', { namespace: 'crm' });
+  new SingleWriterDatabase(crm, 'MariaDB', {
+    metadata: { name: 'mariadb' },
+    engine: DatabaseEngine.mariadb(),
+    credentials: DatabaseCredentials.fromSecret(kplus.Secret.fromSecretName(crm, 'Secret', 'mariadb-root')),
+    storage: Size.gibibytes(50),
+    disruptionPolicy: DisruptionPolicy.blockVoluntaryEvictions({ reason: 'the DBA moves it by hand in the maintenance window' }),
+  });
+  new SingleWriterWorkload(crm, 'Cart', {
+    metadata: { name: 'cart' },
+    image: 'registry.example/cart:1.2.3',
+    port: 8080,
+    mountPath: '/data',
+    storage: Size.gibibytes(1),
+    preStopCommand: ['sh', '-c', 'sleep 100'],
+    terminationGracePeriod: Duration.seconds(65),
+  });
 } else {
   const chart = new Chart(app, 'Clean', { namespace: 'db' });
   const volume = new ExclusiveVolume(chart, 'Data', { metadata: { name: 'postgres-data' }, storage: Size.gibibytes(10) });

@@ -1,0 +1,229 @@
+// A fast reader for multi-document YAML streams of Kubernetes objects. Manifests of real repositories and clusters
+// are large (a `kubectl get -o yaml` dump of a cluster, the rendered output of many Helm charts), and the YAML
+// library that reports positions builds a full document model for every object, which costs about ten times what
+// js-yaml takes to read the same text. Kubernetes objects need no positions beyond the line where each one starts
+// (and where each item of a List starts), so the stream is cut at its document markers, each document is read by
+// js-yaml with the YAML 1.1 scalars kubectl uses, and the lines come from the text itself.
+//
+// Whatever this reader cannot decide on its own goes to the careful reader (the caller's fallback): a document with
+// anchors (aliases must be counted, so that an alias bomb is refused), a List whose items it cannot locate exactly,
+// and any text that js-yaml rejects (the careful reader then names the line and column of the problem).
+import * as jsYaml from 'js-yaml';
+import { isScalar, Schema as YamlSchema } from 'yaml';
+
+/** One document of the stream, read. */
+export interface StreamDocument {
+  /** The document's value (undefined for an empty or comment-only document). */
+  readonly value: unknown;
+  /** 1-based line of the document's content (its first line that is neither blank nor a comment). */
+  readonly line: number;
+  /** For a List (`items:` at the top level, one item per `- ` at one indentation), the line of each item. */
+  readonly itemLines?: readonly number[];
+}
+
+/** A document this reader leaves to the careful reader: its text and the line its text starts on. */
+export interface DeferredDocument {
+  readonly text: string;
+  /** 1-based line of the document's first line of text in the whole stream. */
+  readonly firstLine: number;
+}
+
+/** Each document either read, or deferred to the careful reader. Undefined: read the whole stream carefully. */
+export type StreamPart = { readonly read: StreamDocument } | { readonly deferred: DeferredDocument };
+
+/**
+ * The documents of `text` in order, or undefined when the stream as a whole needs the careful reader (directives,
+ * or text that js-yaml rejects: then the careful reader reports the error with its position).
+ */
+export function readYamlStream(text: string): StreamPart[] | undefined {
+  // `%YAML` and `%TAG` directives change how the documents are read: rare in manifests, left to the careful reader.
+  if (/^%/m.test(text)) return undefined;
+  const parts: StreamPart[] = [];
+  for (const segment of documentSegments(text)) {
+    const content = firstContentLine(segment.text);
+    if (content === undefined) continue;
+    // An anchor is the only way to an alias; aliases are expanded (and counted) by the careful reader.
+    if (segment.text.includes('&')) {
+      parts.push({ deferred: { text: segment.text, firstLine: segment.firstLine } });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = jsYaml.load(segment.text, { schema: KUBECTL_SCHEMA });
+    } catch {
+      return undefined;
+    }
+    // A document that is only `~` or `null`: kubectl skips it too.
+    if (value === null || value === undefined) continue;
+    const line = segment.firstLine + content;
+    if (!isList(value)) {
+      parts.push({ read: { value, line } });
+      continue;
+    }
+    const itemLines = listItemLines(segment.text, segment.firstLine);
+    if (itemLines === undefined || itemLines.length !== value.items.length || value.items.some(isList)) {
+      parts.push({ deferred: { text: segment.text, firstLine: segment.firstLine } });
+    } else {
+      parts.push({ read: { value, line, itemLines } });
+    }
+  }
+  return parts;
+}
+
+interface Segment {
+  readonly text: string;
+  /** 1-based line of the segment's first line in the stream. */
+  readonly firstLine: number;
+}
+
+/**
+ * The text between document markers (`---` and `...` at the start of a line). A marker line's own content after
+ * `---` (`--- {a: 1}`, a comment) belongs to its document; its columns shift, which changes nothing for values.
+ */
+function documentSegments(text: string): Segment[] {
+  const segments: Segment[] = [];
+  let start = 0;
+  let startLine = 1;
+  for (let lineStart = 0; lineStart < text.length; lineStart = lineEnd(text, lineStart) + 1) {
+    const marker = documentMarkerAt(text, lineStart);
+    if (marker === undefined) continue;
+    segments.push({ text: text.slice(start, lineStart), firstLine: startLine });
+    startLine += countNewlines(text, start, lineStart);
+    // After `...` nothing but comments may follow on its line; after `---` the document may begin on the same line.
+    start = marker === '---' ? lineStart + 3 : lineEnd(text, lineStart);
+  }
+  segments.push({ text: text.slice(start), firstLine: startLine });
+  return segments;
+}
+
+/** `---` or `...` when the line starting at `index` is a document marker (followed by a blank or the line's end). */
+function documentMarkerAt(text: string, index: number): string | undefined {
+  const first = text.charCodeAt(index);
+  if (first !== 45 /* - */ && first !== 46 /* . */) return undefined;
+  const marker = text.slice(index, index + 3);
+  if (marker !== '---' && marker !== '...') return undefined;
+  const after = text.charCodeAt(index + 3);
+  return Number.isNaN(after) || after === 32 || after === 9 || after === 13 || after === 10 ? marker : undefined;
+}
+
+/** 0-based index, within `text`, of its first line that is neither blank nor a comment; undefined if none. */
+function firstContentLine(text: string): number | undefined {
+  let line = 0;
+  let index = 0;
+  while (index <= text.length) {
+    const end = lineEnd(text, index);
+    const trimmed = text.slice(index, end).trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) return line;
+    index = end + 1;
+    line++;
+  }
+  return undefined;
+}
+
+/**
+ * The stream lines of the items of a top-level `items:` sequence in block style, one per `-` at the indentation of
+ * the first; undefined when the items are not written that way (flow style, or no `items:` key at column 0).
+ */
+function listItemLines(text: string, firstLine: number): number[] | undefined {
+  const lines = text.split('\n');
+  const itemsAt = lines.findIndex((line) => /^items:[ \t]*(#.*)?\r?$/.test(line));
+  if (itemsAt < 0) return undefined;
+  const result: number[] = [];
+  let indent: number | undefined;
+  for (let i = itemsAt + 1; i < lines.length; i++) {
+    const line = lines[i];
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const lineIndent = line.length - line.trimStart().length;
+    if (lineIndent === 0 && !line.startsWith('-')) break; // the next top-level key
+    const dash = /^( *)-(?:[ \t]+(.*))?\r?$/.exec(line);
+    if (dash === null || (indent !== undefined && dash[1].length !== indent)) {
+      if (indent === undefined) return undefined;
+      continue;
+    }
+    indent ??= dash[1].length;
+    const rest = (dash[2] ?? '').trim();
+    // `-` alone on its line: the item starts on the next line with content.
+    if (rest === '' || rest.startsWith('#')) {
+      let next = i + 1;
+      while (next < lines.length && (lines[next].trim() === '' || lines[next].trim().startsWith('#'))) next++;
+      result.push(firstLine + next);
+    } else {
+      result.push(firstLine + i);
+    }
+  }
+  return result;
+}
+
+function isList(value: unknown): value is { items: unknown[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { kind, items } = value as { kind?: unknown; items?: unknown };
+  return typeof kind === 'string' && kind.endsWith('List') && Array.isArray(items);
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+function lineEnd(text: string, from: number): number {
+  const end = text.indexOf('\n', from);
+  return end < 0 ? text.length : end;
+}
+
+const NULL_TAG = 'tag:yaml.org,2002:null';
+
+/** The characters a plain scalar of each YAML 1.1 type can start with (a word starting otherwise is a string). */
+const FIRST_CHARACTERS: Record<string, string> = {
+  [NULL_TAG]: '~nN',
+  'tag:yaml.org,2002:bool': 'yYnNtTfFoO',
+  'tag:yaml.org,2002:int': '+-0123456789',
+  'tag:yaml.org,2002:float': '+-.0123456789',
+};
+
+/** FIRST_CHARACTERS of a tag as a table indexed by character code (1: may start one); every character for others. */
+function firstCharacters(tagName: string): Uint8Array {
+  const characters = FIRST_CHARACTERS[tagName];
+  const table = new Uint8Array(0x10000).fill(characters === undefined ? 1 : 0);
+  for (const character of characters ?? '') table[character.charCodeAt(0)] = 1;
+  return table;
+}
+
+/** `<<` as a key merges the mapping it names into its own (js-yaml merges keys of this tag). */
+const MERGE_TYPE = new jsYaml.Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: unknown) => data === '<<' });
+
+/**
+ * YAML 1.1 plain scalars as kubectl and Helm read them (Go's YAML): `yes`/`no`/`on`/`off` are booleans, `0755` is
+ * octal, `1:30` is sexagesimal, `0b101` binary. The patterns and conversions are the yaml library's own YAML 1.1
+ * schema (the careful reader's), so both readers agree; timestamps stay strings, as kubectl keeps them.
+ */
+const KUBECTL_SCHEMA = ((): jsYaml.Schema => {
+  const implicitTags = new YamlSchema({ schema: 'yaml-1.1' }).tags
+    .filter((tag): tag is typeof tag & { test: RegExp } => 'test' in tag && tag.test instanceof RegExp && tag.default === true)
+    .filter((tag) => !['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:merge'].includes(tag.tag));
+  // js-yaml keeps one implicit type per tag: each tag's patterns are tried in the yaml library's order.
+  const byTag = new Map<string, typeof implicitTags>();
+  for (const tag of implicitTags) byTag.set(tag.tag, [...(byTag.get(tag.tag) ?? []), tag]);
+  const types = [...byTag].map(([tagName, variants]) => {
+    const starts = firstCharacters(tagName);
+    return new jsYaml.Type(tagName, {
+      kind: 'scalar',
+      // Most plain scalars are names and words: the first character rules them out before any pattern runs.
+      resolve: (data: unknown) => typeof data === 'string'
+        ? (data.length === 0 ? tagName === NULL_TAG : starts[data.charCodeAt(0)] === 1) && variants.some((variant) => variant.test.test(data))
+        : data === null,
+      construct: (data: unknown) => {
+        const source = typeof data === 'string' ? data : '';
+        const variant = variants.find((candidate) => candidate.test.test(source))!;
+        const value = (variant as { resolve: (value: string, onError: (message: string) => void, options: object) => unknown })
+          .resolve(source, (message) => {
+            throw new Error(message);
+          }, {});
+        // Some conversions keep the source's spelling in a Scalar node: only its value is wanted.
+        return isScalar(value) ? value.value : value;
+      },
+    });
+  });
+  return jsYaml.FAILSAFE_SCHEMA.extend({ implicit: [...types, MERGE_TYPE] });
+})();

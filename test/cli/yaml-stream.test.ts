@@ -1,0 +1,132 @@
+// The fast YAML reader must give exactly what the careful one (the yaml library's document model) gives: the same
+// objects with the same YAML 1.1 scalars, at the same lines. Whatever it cannot decide, it hands over.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseManifests, parseYamlCarefully } from '../../src/cli/read-manifests';
+import { readYamlStream } from '../../src/cli/yaml-stream';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function yamlFilesUnder(dir: string): string[] {
+  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath ?? (entry as any).path, entry.name)));
+}
+
+function located(manifests: ReturnType<typeof parseManifests>) {
+  return manifests.map((manifest) => ({ object: manifest.object, line: manifest.source?.line }));
+}
+
+function expectSameAsCareful(text: string) {
+  expect(located(parseManifests(text, 'in.yaml'))).toEqual(located(parseYamlCarefully(text, 'in.yaml')));
+}
+
+describe('the fast YAML reader', () => {
+  const files = [...yamlFilesUnder('test/corpus/cases'), ...yamlFilesUnder('test/cli/fixtures')]
+    .filter((file) => {
+      try {
+        parseYamlCarefully(fs.readFileSync(path.join(ROOT, file), 'utf8'), file);
+        return true;
+      } catch {
+        return false; // files that are meant to fail are checked by the error tests
+      }
+    });
+
+  test('covers the corpus and the fixtures', () => {
+    expect(files.length).toBeGreaterThan(40);
+  });
+
+  test.each(files)('%s: the same objects at the same lines as the careful reader', (file) => {
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    expect(readYamlStream(text)).toBeDefined();
+    expectSameAsCareful(text);
+  });
+
+  test('YAML 1.1 scalars as kubectl reads them, in keys and values', () => {
+    const scalars = ['yes', 'Yes', 'YES', 'no', 'NO', 'y', 'n', 'on', 'Off', 'true', 'False', '~', 'null', 'Null', '',
+      '0755', '0644', '08', '09', '0_7', '0b101', '-0b11', '0x1F', '-0x1a', '1_000', '+12', '-0', '1:30', '190:20:30.15',
+      '1e3', '6.8523015e+5', '685_230.15', '0.', '.5', '.inf', '-.Inf', '.NaN', '2001-12-14', '2001-12-14t21:59:43.10-05:00',
+      '=', '<<x', 'yes please', 'apps/v1', '0o17', '12abc', '1.2.3', '- x'.slice(2), 'nope', 'onion', 'Tuesday'];
+    const text = [
+      'apiVersion: example.com/v1',
+      'kind: Sample',
+      'metadata: {name: s}',
+      'values:',
+      ...scalars.map((scalar, i) => `  k${i}: ${scalar}`),
+      'keys:',
+      ...['yes', 'off', '0755', '1:30', '0x10', 'name'].map((scalar, i) => `  ${scalar}: ${i}`),
+      'list: [yes, 0755, 1:30, ~, "yes", \'0755\']',
+    ].join('\n');
+    expectSameAsCareful(text);
+    const [object] = parseManifests(text, 'in.yaml').map((manifest) => manifest.object);
+    expect(object.values).toMatchObject({ k0: true, k3: false, k15: 0o755, k20: 5, k27: 90, k37: '2001-12-14' });
+    expect(object.list).toEqual([true, 0o755, 90, null, 'yes', '0755']);
+  });
+
+  test('a `kubectl get -o yaml` List: each item at the line of its dash, at any indentation', () => {
+    for (const indent of ['', '  ']) {
+      const text = [
+        'apiVersion: v1', // 1
+        'items:', // 2
+        `${indent}- apiVersion: v1`, // 3
+        `${indent}  kind: ConfigMap`,
+        `${indent}  metadata:`,
+        `${indent}    name: a`,
+        `${indent}  data:`,
+        `${indent}    script: |`,
+        `${indent}      - not an item`, // 9
+        `${indent}-`, // 10
+        `${indent}  # the next item starts below`,
+        `${indent}  apiVersion: v1`, // 12
+        `${indent}  kind: Secret`,
+        `${indent}  metadata: {name: b}`,
+        'kind: List',
+        'metadata:',
+        '  resourceVersion: ""',
+      ].join('\n');
+      expect(parseManifests(text, 'l.yaml').map((m) => [m.object.kind, m.source?.line])).toEqual([['ConfigMap', 3], ['Secret', 12]]);
+      expectSameAsCareful(text);
+    }
+  });
+
+  test('CRLF line ends, a marker with content, `...` ends, a document starting with comments', () => {
+    const text = [
+      '# header',
+      '--- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}',
+      '...',
+      '# between',
+      '---',
+      '# lead comment',
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: {name: b}',
+      '--- # trailing',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: c}',
+    ].join('\r\n');
+    expect(parseManifests(text, 'in.yaml').map((m) => [m.object.kind, m.source?.line])).toEqual([['ConfigMap', 2], ['Secret', 7], ['Service', 11]]);
+    expectSameAsCareful(text);
+  });
+
+  test('a document with anchors goes to the careful reader, lines counted from the stream; the others stay fast', () => {
+    const text = [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: a}', // 1
+      '---',
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: b}', 'x: &x {k: v}', 'y: *x', // 5
+      '---',
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', // 11
+    ].join('\n');
+    const parts = readYamlStream(text)!;
+    expect(parts.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['fast', 'careful', 'fast']);
+    expect(parseManifests(text, 'in.yaml').map((m) => [m.object.metadata.name, m.source?.line])).toEqual([['a', 1], ['b', 5], ['c', 11]]);
+    expectSameAsCareful(text);
+  });
+
+  test('directives, and text that js-yaml rejects, go to the careful reader whole', () => {
+    expect(readYamlStream('%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n')).toBeUndefined();
+    expect(readYamlStream('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n')).toBeUndefined();
+    expect(readYamlStream('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n')).toBeUndefined();
+    expect(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n', 'd.yaml')).toThrow(/^d\.yaml:3: invalid YAML/);
+  });
+});
