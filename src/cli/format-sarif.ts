@@ -1,5 +1,6 @@
 // `rwop audit --format sarif`: SARIF 2.1.0 as GitHub code scanning takes it (one run, rule metadata, file and line
-// of every object, related locations for the other objects of a finding, suppressions for suppressed findings).
+// of every object, related locations for the other objects of a finding, suppressions for suppressed findings, and
+// the files that were not audited as tool notifications, not results).
 import { createHash } from 'crypto';
 import type { Finding, ObjectRef, Rule, Severity } from '../rules';
 import type { PackageInfo } from './main';
@@ -30,6 +31,7 @@ export function formatSarif(report: AuditReport, tool: PackageInfo): string {
         },
       },
       results: report.findings.map((found) => sarifResult(found, ruleIndex.get(found.ruleId), report.cwd)),
+      ...(report.skipped.length > 0 ? { invocations: [sarifInvocation(report)] } : {}),
     }],
   };
   return safeJson(log) + '\n';
@@ -66,6 +68,22 @@ function sarifResult(found: Finding, ruleIndex: number | undefined, cwd: string)
     // the object moves to another file. GitHub reads only this key, and computes a line-based one when it is absent.
     partialFingerprints: { primaryLocationLineHash: fingerprint(found) },
     ...(found.suppressed ? { suppressions: [{ kind: 'inSource', justification: found.suppressed.reason }] } : {}),
+  };
+}
+
+/** The skipped files as notifications: notes, or errors (and an unsuccessful run) under --strict. */
+function sarifInvocation(report: AuditReport) {
+  return {
+    executionSuccessful: !report.strict,
+    toolExecutionNotifications: report.skipped.map((skipped) => {
+      const uri = artifactUri(skipped.file, report.cwd, STDIN_FILE);
+      return {
+        descriptor: { id: 'skipped-file' },
+        level: report.strict ? 'error' : 'note',
+        message: { text: `${skipped.file}: skipped: ${skipped.reason}` },
+        ...(uri !== undefined ? { locations: [{ physicalLocation: { artifactLocation: { uri } } }] } : {}),
+      };
+    }),
   };
 }
 

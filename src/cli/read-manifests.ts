@@ -354,12 +354,17 @@ async function walk(dir: string, absolute: string, files: string[], visited: Set
   }
 }
 
-async function statOrThrow(file: string, absolute: string) {
+export async function statOrThrow(file: string, absolute: string) {
   try {
     return await fs.stat(absolute);
   } catch (e) {
     throw new InputError(file, undefined, `cannot read: ${describeFsError(e)}`);
   }
+}
+
+/** The file's text, refused (InputError) when it is not UTF-8. */
+export async function readText(file: string, absolute: string): Promise<string> {
+  return decodeUtf8(await readBytes(file, absolute), file);
 }
 
 async function readBytes(file: string, absolute: string): Promise<Uint8Array> {

@@ -124,7 +124,7 @@ describe('rwop audit --fail-on', () => {
   test('a bad threshold is a usage error listing the accepted values', async () => {
     const { code, stderr } = await rwop(['audit', HAZARDS, '--fail-on', 'critical']);
     expect(code).toBe(2);
-    expect(stderr).toContain('rwop audit: --fail-on must be one of error, warning, info; got "critical"');
+    expect(stderr).toContain('rwop audit: --fail-on must be one of error, warning, info, none; got "critical"');
   });
 });
 
@@ -159,7 +159,8 @@ describe('rwop audit --format json', () => {
     const report = jsonOf(stdout);
     expect(report.schemaVersion).toBe(1);
     expect(report.tool).toEqual({ name: 'rwop', version: JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version });
-    expect(report.summary).toEqual({ objects: 5, error: 3, warning: 0, info: 0, suppressed: 1, failOn: 'error', failed: true });
+    expect(report.summary).toEqual({ objects: 5, error: 3, warning: 0, info: 0, suppressed: 1, failOn: 'error', failed: true, skipped: 0, strict: false });
+    expect(report.skipped).toEqual([]);
     expect(report.findings.map((f) => [f.ruleId, f.severity, f.suppressed])).toEqual([
       ['rwop-claim-shared', 'error', null],
       ['rwop-job-mounts-held-claim', 'error', null],
@@ -230,7 +231,7 @@ describe('rwop audit --list-rules and --help', () => {
   test('--help documents formats, thresholds, suppression and exit codes', async () => {
     const { code, stdout } = await rwop(['audit', '--help']);
     expect(code).toBe(0);
-    for (const text of ['--format <text|json|sarif>', '--fail-on <error|warning|info>', '--only', '--skip', 'rwop.dev/suppress-reason', 'Exit codes: 0']) {
+    for (const text of ['--format <text|json|sarif>', '--fail-on <error|warning|info|none>', '--exclude <pattern>', '--no-kustomize', '--strict', '.rwopignore', '--only', '--skip', 'rwop.dev/suppress-reason', 'Exit codes: 0']) {
       expect(stdout).toContain(text);
     }
   });
