@@ -3,6 +3,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp } from '../internal/errors';
 import { LABEL_VALUE_RULE, QUALIFIED_NAME_RULE, isDns1123Label, isLabelValue, isQualifiedName } from '../internal/names';
 import { unpinned } from '../rules/unpinned-image';
@@ -16,6 +17,8 @@ export function requireEnv(path: string, kind: string, env: { [name: string]: kp
     if (!ENV_NAME.test(name)) {
       throw invalidProp(path, kind, 'env', name, 'accepted variable names: letters, digits, "_", "-" and ".", not starting with a digit');
     }
+    refuseOtherCdk8sPlus(path, kind, `env["${name}"]`, value,
+      `pass kplus.EnvValue.fromValue(...) or kplus.EnvValue.fromSecretValue(...) of ${OUR_CDK8S_PLUS}`);
     if (!(value instanceof kplus.EnvValue)) {
       throw invalidProp(path, kind, `env["${name}"]`, describeValue(value),
         'accepted: a kplus.EnvValue, e.g. kplus.EnvValue.fromValue("on") or kplus.EnvValue.fromSecretValue({ secret, key })');
