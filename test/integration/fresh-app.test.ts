@@ -11,7 +11,8 @@ import { expectValidManifests } from '../harness';
 import { only } from '../volumes/support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SETUP_TIMEOUT = 300_000;
+// About 1.5 minutes on an idle machine; far more on a loaded one.
+const SETUP_TIMEOUT = 480_000;
 const run = promisify(execFile);
 
 /** The package.json of `cdk8s init typescript-app`, with cdk8s-rwop and the cdk8s-plus it is built on added. */
