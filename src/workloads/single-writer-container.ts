@@ -11,7 +11,7 @@ import { PodIdentity, ScratchDirectory, restrictedContainerSecurityContext } fro
 import type { SingleWriterOptions, WritableDirectory } from './single-writer-workload';
 import {
   describeValue, isPortName, requireAbsolutePath, requireCommand, requireDuration, requireEnv, requireId, requireImage,
-  requireLabels, requireNoReservedEnv, requirePort, requireWritableDirectories, wholeSeconds,
+  requireLabels, requireNoReservedEnv, requirePort, requireWritableDirectories, refuseOtherCpu, wholeSeconds,
 } from './validation';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp } from '../internal/errors';
@@ -230,10 +230,7 @@ export function requirePodOptions(path: string, kind: string, props: PodOptions)
   if (props.resources !== undefined && (typeof props.resources !== 'object' || props.resources === null || Array.isArray(props.resources))) {
     throw invalidProp(path, kind, 'resources', props.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { request: Size.mebibytes(512) } }');
   }
-  for (const bound of ['request', 'limit'] as const) {
-    refuseOtherCdk8sPlus(path, kind, `resources.cpu.${bound}`, props.resources?.cpu?.[bound],
-      `pass kplus.Cpu.millis(...) of ${OUR_CDK8S_PLUS}; memory and ephemeral storage are cdk8s Sizes, which every cdk8s-plus shares`);
-  }
+  refuseOtherCpu(path, kind, 'resources', props.resources);
   requireEnv(path, kind, props.env);
   requireLabels(path, kind, 'requiredNodeLabels', props.requiredNodeLabels);
   if (props.zone !== undefined && (typeof props.zone !== 'string' || props.zone === '' || !isLabelValue(props.zone))) {

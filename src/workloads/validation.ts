@@ -148,6 +148,14 @@ export function isImageReference(image: string): boolean {
   return parts.every(part => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(part));
 }
 
+/** Refuses CPU amounts of another cdk8s-plus in container resources (memory and storage are cdk8s Sizes, shared by all). */
+export function refuseOtherCpu(path: string, kind: string, prop: string, resources: kplus.ContainerResources | undefined): void {
+  for (const bound of ['request', 'limit'] as const) {
+    refuseOtherCdk8sPlus(path, kind, `${prop}.cpu.${bound}`, resources?.cpu?.[bound],
+      `pass kplus.Cpu.millis(...) of ${OUR_CDK8S_PLUS}; memory and ephemeral storage are cdk8s Sizes, which every cdk8s-plus shares`);
+  }
+}
+
 /** Rejects engine-managed variables in the user's `env`. */
 export function requireNoReservedEnv(path: string, kind: string, env: { [name: string]: kplus.EnvValue } | undefined,
   reserved: readonly string[], owner: string): void {

@@ -2,11 +2,12 @@
 // by labels), and the error it gets when it passes an object of its own cdk8s-plus where ours is expected. The real
 // cdk8s-plus-33 meets these constructs in test/integration/fresh-app.test.ts; here a class carrying the type
 // information jsii gives every class stands in for it.
-import { Size } from 'cdk8s';
+import { Cron, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { GIB_20, expectPropError, only, synthWorkloads, testChart } from './support';
 import {
-  DatabaseCredentials, DatabaseEngine, ExclusiveStatefulSet, SingleWriterDatabase, SingleWriterWorkload, SingleWriterWorkloadProps,
+  DatabaseCredentials, DatabaseEngine, ExclusiveStatefulSet, LogicalBackupSchedule, SingleWriterDatabase, SingleWriterWorkload,
+  SingleWriterWorkloadProps, SnapshotBackupSchedule, SnapshotEngine,
 } from '../../src';
 import { otherCdk8sPlusOrigin } from '../../src/internal/cdk8s-plus-origin';
 
@@ -166,5 +167,21 @@ describe('objects of another cdk8s-plus', () => {
       storage: Size.gibibytes(1),
       updateStrategy: instanceOf('cdk8s-plus-33.StatefulSetUpdateStrategy'),
     }), 'Test/Db', 'ExclusiveStatefulSet', 'updateStrategy', /"a StatefulSetUpdateStrategy from cdk8s-plus-33".*or omit updateStrategy/);
+  });
+
+  test.each([
+    ['a logical backup', 'Dump', 'LogicalBackupSchedule', 'resources.cpu.request'],
+    ['a snapshot schedule', 'Snapshots', 'SnapshotBackupSchedule', 'engine.resources.cpu.request'],
+  ])('a CPU amount of cdk8s-plus-33 in the resources of %s is our error', (_name, id, construct, prop) => {
+    const chart = testChart();
+    const database = new SingleWriterDatabase(chart, 'Db', {
+      engine: DatabaseEngine.postgres({ version: '15.14' }), credentials: DatabaseCredentials.fromSecretName('postgres-secret'), storage: GIB_20,
+    });
+    const resources = { cpu: { request: instanceOf('cdk8s-plus-33.Cpu') } };
+    const schedule = Cron.schedule({ minute: '0', hour: '2' });
+    expectPropError(() => id === 'Dump'
+      ? new LogicalBackupSchedule(chart, id, { database, schedule, storage: Size.gibibytes(50), resources })
+      : new SnapshotBackupSchedule(chart, id, { database, schedule, engine: SnapshotEngine.builtIn({ resources }) }),
+    `Test/${id}`, construct, prop, /"a Cpu from cdk8s-plus-33".*kplus\.Cpu\.millis/);
   });
 });
