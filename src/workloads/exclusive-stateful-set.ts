@@ -179,8 +179,8 @@ export interface ExclusiveStatefulSetProps {
   readonly engine?: DatabaseEngine;
 
   /**
-   * The superuser's password (and optionally name), from a Secret: `DatabaseCredentials.fromSecret(secret)`. Only with
-   * `engine`, and required with it.
+   * The superuser's password (and optionally name), from a Secret: `DatabaseCredentials.fromSecretName('postgres-secret')`
+   * or `DatabaseCredentials.fromSecret(secret)`. Only with `engine`, and required with it.
    *
    * @default - none without an engine
    */

@@ -225,7 +225,7 @@ export interface SingleWriterOptions {
 
   /**
    * Peers the NetworkPolicy lets in on the service port; every other ingress is denied. More can be added with
-   * `allowFrom()`.
+   * `allowFrom()`. To name peers by labels without building cdk8s-plus objects, use `allowFromPeers`.
    *
    * @default - no peer: nothing can connect until `allowFrom()` is called
    */
