@@ -11,8 +11,8 @@ import { expectValidManifests } from '../harness';
 import { only } from '../volumes/support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-// About 1.5 minutes on an idle machine; far more on a loaded one.
-const SETUP_TIMEOUT = 480_000;
+// About 1.5 minutes on an idle machine (more when lib/ must be built first, and on a loaded machine).
+const SETUP_TIMEOUT = 600_000;
 const run = promisify(execFile);
 
 /** The package.json of `cdk8s init typescript-app`, with cdk8s-rwop and the cdk8s-plus it is built on added. */
@@ -39,7 +39,7 @@ const TEMPLATE_TSCONFIG = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'template
 /** A shop on cdk8s-plus-33 with a single-writer PostgreSQL and its snapshots, given only plain names and labels. */
 const MAIN_TS = `import { App, Chart, ChartProps, Cron, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { DatabaseCredentials, DatabaseEngine, SingleWriterDatabase, SnapshotBackupSchedule } from 'cdk8s-rwop';
+import { DatabaseCredentials, DatabaseEngine, ExclusiveVolume, SingleWriterDatabase, SnapshotBackupSchedule } from 'cdk8s-rwop';
 import { Construct } from 'constructs';
 
 export class ShopChart extends Chart {
@@ -53,11 +53,15 @@ export class ShopChart extends Chart {
     });
     web.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
 
-    new kplus.Deployment(this, 'Worker', {
+    const worker = new kplus.Deployment(this, 'Worker', {
       metadata: { name: 'worker' },
       podMetadata: { labels: { app: 'worker' } },
+      replicas: 1,
+      strategy: kplus.DeploymentStrategy.recreate(),
       containers: [{ image: 'busybox:1.37.0', command: ['sleep', 'infinity'], securityContext: { user: 1000 } }],
     });
+    const uploads = new ExclusiveVolume(this, 'Uploads', { metadata: { name: 'uploads' }, storage: Size.gibibytes(5) });
+    worker.containers[0].mount('/uploads', kplus.Volume.fromPersistentVolumeClaim(this, 'UploadsVolume', uploads));
 
     const postgres = new SingleWriterDatabase(this, 'Postgres', {
       metadata: { name: 'postgres' },
@@ -191,7 +195,7 @@ describe('a fresh cdk8s app on cdk8s-plus-33, with the packed library', () => {
   test('cdk8s synth type-checks and writes the app\'s Deployments next to the database and its backups, all valid', () => {
     expect(synth).toEqual({ code: 0, output: expect.stringContaining('dist/shop.k8s.yaml') });
     expect(manifests.map(m => `${m.kind} ${m.metadata.name}`)).toEqual([
-      'Deployment web', expect.stringMatching(/^Service /), 'Deployment worker',
+      'Deployment web', expect.stringMatching(/^Service /), 'Deployment worker', 'PersistentVolumeClaim uploads',
       'PersistentVolumeClaim postgres-data', 'Deployment postgres', 'PodDisruptionBudget postgres-pdb', 'Service postgres',
       'NetworkPolicy postgres',
       'ServiceAccount postgres-snapshots', 'Role postgres-snapshots', 'RoleBinding postgres-snapshots', 'ConfigMap postgres-snapshots-script',
@@ -215,6 +219,12 @@ describe('a fresh cdk8s app on cdk8s-plus-33, with the packed library', () => {
     const snapshotPods = only(manifests, 'CronJob', 'postgres-snapshots').spec.jobTemplate.spec.template.metadata.labels;
     expect(ingress[2].from[0].podSelector.matchLabels).toEqual(
       { 'cdk8s.io/metadata.addr': snapshotPods['cdk8s.io/metadata.addr'] });
+  });
+
+  test('the app\'s own cdk8s-plus-33 Deployment mounts an ExclusiveVolume', () => {
+    const spec = only(manifests, 'Deployment', 'worker').spec.template.spec;
+    expect(spec.volumes).toEqual([expect.objectContaining({ persistentVolumeClaim: { claimName: 'uploads', readOnly: false } })]);
+    expect(only(manifests, 'PersistentVolumeClaim', 'uploads').spec.accessModes).toEqual(['ReadWriteOncePod']);
   });
 
   test('a cdk8s-plus-33 object passed to our construct fails the type check, and at run time names both packages', () => {
