@@ -11,7 +11,8 @@ import { expectValidManifests } from '../harness';
 import { only } from '../volumes/support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-// About 1.5 minutes on an idle machine (more when lib/ must be built first, and on a loaded machine).
+// npm pack, npm install and two cdk8s synth runs took 4 minutes on 2 busy cores (load average 20); building lib/ first
+// added 3 more.
 const SETUP_TIMEOUT = 600_000;
 const run = promisify(execFile);
 
