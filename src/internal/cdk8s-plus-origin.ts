@@ -10,6 +10,7 @@ const CDK8S_PLUS_PACKAGE = /^cdk8s-plus-\d+$/;
 
 /** The cdk8s-plus package this library is built on, as jsii names it. */
 export const OUR_CDK8S_PLUS = jsiiClassOf(kplus.Deployment.prototype)!.packageName;
+const OUR_CDK8S_PLUS_COPY = `another copy of ${OUR_CDK8S_PLUS}`;
 
 /**
  * Where an object of a cdk8s-plus class that is not ours comes from: `cdk8s-plus-33`, or `another copy of
@@ -21,7 +22,7 @@ export function otherCdk8sPlusOrigin(value: unknown): string | undefined {
   if (jsiiClass.packageName !== OUR_CDK8S_PLUS) return jsiiClass.packageName;
   // Two installs of our own major (e.g. two versions in nested node_modules) also fail `instanceof`.
   const ours = (kplus as unknown as Record<string, unknown>)[jsiiClass.className];
-  return typeof ours === 'function' && !(value instanceof ours) ? `another copy of ${OUR_CDK8S_PLUS}` : undefined;
+  return typeof ours === 'function' && !(value instanceof ours) ? OUR_CDK8S_PLUS_COPY : undefined;
 }
 
 /**
@@ -32,9 +33,12 @@ export function refuseOtherCdk8sPlus(path: string, construct: string, prop: stri
   const origin = otherCdk8sPlusOrigin(value);
   if (origin === undefined) return;
   const className = jsiiClassOf(value)!.className;
-  throw invalidProp(path, construct, prop, `a ${className} from ${origin}`,
-    `this library is built on ${OUR_CDK8S_PLUS} and cannot use objects of another cdk8s-plus (an app on a newer one `
-    + `installs ${OUR_CDK8S_PLUS} next to it: npm install ${OUR_CDK8S_PLUS}); ${remedy}`);
+  const why = origin === OUR_CDK8S_PLUS_COPY
+    ? `two copies of ${OUR_CDK8S_PLUS} are installed and their classes differ (npm ls ${OUR_CDK8S_PLUS} shows them; `
+      + 'npm dedupe, or one version range for both, leaves one)'
+    : `this library is built on ${OUR_CDK8S_PLUS} and cannot use objects of another cdk8s-plus (an app on a newer one `
+      + `installs ${OUR_CDK8S_PLUS} next to it: npm install ${OUR_CDK8S_PLUS})`;
+  throw invalidProp(path, construct, prop, `a ${className} from ${origin}`, `${why}; ${remedy}`);
 }
 
 /** The package and class name jsii recorded for the nearest jsii class in the object's prototype chain. */
