@@ -6,7 +6,9 @@ import type { Finding, Rule, SourceLocation } from './types';
  * Two objects with the same identity: API group (not version: `apps/v1` and `apps/v1beta2` name the same resource),
  * kind, namespace and name. `kubectl apply` and GitOps tools apply one over the other, so one of them is silently lost.
  * A namespaced object without `metadata.namespace` lands in whatever namespace the apply uses: two such objects collide
- * with each other, but not with one that names a namespace. Objects with only `generateName` never collide.
+ * with each other, but not with one that names a namespace. Objects with only `generateName` never collide, and
+ * neither do objects read back from a cluster (they carry `metadata.uid`): two dumps that both list a Pod show one
+ * object twice, and a dump next to the manifests shows the live object beside its definition.
  */
 export const duplicateObject: Rule = {
   id: 'duplicate-object',
@@ -39,7 +41,7 @@ export const duplicateObject: Rule = {
 function identityOf(entry: IndexedObject): string | undefined {
   const metadata = asObject(entry.object.metadata);
   const name = asString(metadata.name);
-  if (!name) return undefined;
+  if (!name || asString(metadata.uid)) return undefined;
   // "" for a cluster-scoped kind; for a namespaced one an absent namespace is its own (unknown) value.
   const namespace = entry.namespace === '' ? '' : asString(metadata.namespace) || '\u0000unset';
   return [groupOf(entry.ref.apiVersion), entry.kind, namespace, name].join('\u0000');
