@@ -10,6 +10,7 @@ import { rwop } from './support';
 import { ExclusiveVolume, VolumeDataSource, VolumeSnapshot, VolumeSnapshotClass, VolumeSnapshotSource } from '../../src';
 import type { MigrationPlan } from '../../src/cli/migrate';
 import { quantityBytes } from '../../src/cli/migrate';
+import { runRules } from '../../src/rules/engine';
 import { expectValidManifests } from '../harness';
 import { synthValid, testChart } from '../volumes/support';
 
@@ -450,4 +451,91 @@ test.each([
 
 test.each(['', 'Gi', '20 Gi', '20GB', 'twenty'])('quantityBytes(%j) is not a quantity', (quantity) => {
   expect(quantityBytes(quantity)).toBeUndefined();
+});
+
+describe('pre-flight: the rules over the input as if the claim were already ReadWriteOncePod', () => {
+  /** The fixture with its Deployment on the default strategy (RollingUpdate) and a nightly CronJob that mounts the claim. */
+  function rollingUpdateAndCronJob(): any[] {
+    const items = fixtureItems();
+    delete item(items, 'Deployment').spec.strategy;
+    items.push({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly-dump', namespace: 'db' },
+      spec: {
+        schedule: '0 2 * * *',
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: {
+                restartPolicy: 'OnFailure',
+                containers: [{ name: 'dump', image: 'postgres:16.4' }],
+                volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'postgres-data' } }],
+              },
+            },
+          },
+        },
+      },
+    });
+    return items;
+  }
+
+  test('a default-RollingUpdate Deployment and a CronJob on the claim: refused, each new hazard with its fix and the patch command', async () => {
+    const { code, stdout, stderr } = await migrate(['db/postgres-data', '-'], asInput(rollingUpdateAndCronJob()));
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toContain('  failed      new-hazards     once the claim is ReadWriteOncePod, the rules find 4 new hazards; fix each first, then run rwop migrate again:\n');
+    const hazards = stderr.split('\n').filter((line) => line.startsWith('    - ')).map((line) => line.split(':')[0]);
+    expect(hazards).toEqual([
+      '    - error rwop-claim-shared', '    - error rwop-job-mounts-held-claim', '    - error rwop-rolling-update-surge', '    - warning rwop-cronjob-overlap',
+    ]);
+    expect(stderr).toContain('Before the migration: kubectl patch deployment/postgres -n db --type=merge -p \'{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}\'\n');
+    expect(stderr).toContain('Before the migration: kubectl patch cronjob/nightly-dump -n db --type=merge -p \'{"spec":{"concurrencyPolicy":"Forbid"}}\'\n');
+  });
+
+  test('the Deployment alone, switched to Recreate as the fix says: the migration is printed', async () => {
+    const items = rollingUpdateAndCronJob().filter((candidate) => candidate.kind !== 'CronJob');
+    const refused = await migrate(['db/postgres-data', '-'], asInput(items));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/the rules find 1 new hazard; fix it first[^]*rwop-rolling-update-surge/);
+    item(items, 'Deployment').spec.strategy = { type: 'Recreate' };
+    const { code, stdout } = await migrate(['db/postgres-data', '-'], asInput(items));
+    expect(code).toBe(0);
+    expect(stdout).toContain('#  passed      new-hazards     the rules find no hazard that ReadWriteOncePod would create in the input\n');
+  });
+
+  test('a hazard the input already has is not the migration\'s: it does not stop it', async () => {
+    const items = fixtureItems();
+    item(items, 'Deployment').spec.template.spec.containers[0].image = 'postgres:latest';
+    expect(runRules(items.map((object) => ({ object }))).map((found) => found.ruleId)).toContain('unpinned-image');
+    const { code } = await migrate(['db/postgres-data', '-'], asInput(items));
+    expect(code).toBe(0);
+  });
+});
+
+describe('values from the input that the script would use are checked against their Kubernetes syntax', () => {
+  const cases: Array<[string, (items: any[]) => void, string]> = [
+    ['a PV name with a command substitution', (items) => {
+      item(items, 'PersistentVolumeClaim').spec.volumeName = '$(touch canary)';
+      item(items, 'PersistentVolume').metadata.name = '$(touch canary)';
+    }, 'PersistentVolumeClaim db/"postgres-data": spec.volumeName "$(touch canary)" is not a DNS-1123 subdomain'],
+    ['a pod named --all', (items) => { item(items, 'Pod').metadata.name = '--all'; }, 'Pod db/"--all": metadata.name "--all" is not a DNS-1123 subdomain'],
+    ['an owner name with a newline', (items) => { item(items, 'ReplicaSet').metadata.ownerReferences[0].name = 'postgres\ntouch canary'; },
+      'ReplicaSet db/"postgres-7c9d8f6b5": metadata.ownerReferences[0].name "postgres\\ntouch canary" is not a DNS-1123 subdomain'],
+    ['an owner kind toString', (items) => { item(items, 'Pod').metadata.ownerReferences[0].kind = 'to String'; },
+      'Pod db/"postgres-7c9d8f6b5-x2kqz": metadata.ownerReferences[0].kind "to String" is not a kind'],
+    ['a reclaim policy with a quote', (items) => { item(items, 'PersistentVolume').spec.persistentVolumeReclaimPolicy = "Delete'; touch canary; '"; },
+      `PersistentVolume "${PV}": spec.persistentVolumeReclaimPolicy "Delete'; touch canary; '" is not Retain, Delete, Recycle`],
+    ['a CSI driver with backticks', (items) => { item(items, 'PersistentVolume').spec.csi.driver = 'ebs`touch canary`'; },
+      `PersistentVolume "${PV}": spec.csi.driver "ebs\`touch canary\`" is not a CSI driver name`],
+  ];
+
+  test.each(cases)('%s: refused with exit 1, naming the object, the field and the value', async (_, change, problem) => {
+    const items = fixtureItems();
+    change(items);
+    for (const via of ['in-place', 'snapshot']) {
+      const { code, stdout, stderr } = await migrate(['db/postgres-data', '--via', via, '-'], asInput(items));
+      expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+      expect(stderr).toContain(`  failed      input-values  the input has values that the API server would not accept and that the script would have to use: ${problem}`);
+    }
+  });
 });
