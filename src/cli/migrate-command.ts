@@ -28,7 +28,13 @@ With input (files, directories or "-" for standard input, holding the claim, its
 "kubectl get pvc,pv,pods,deployments,replicasets,statefulsets,cronjobs,jobs,volumesnapshotclasses -n <namespace> -o json";
 PersistentVolumes are listed whatever the namespace), the pre-flight checks are made now and a failed one stops with the reason:
 the claim is ReadWriteOnce only (in place), Bound, on a CSI volume, with no resize pending; the workloads that
-mount it are named, stopped first and started at the end. Without input, the script makes those checks itself.
+mount it are named, stopped first and started at the end; and the rules of "rwop audit", run as if the claim were
+already ReadWriteOncePod, find no hazard that the migration would create (each one found is listed with its fix).
+Without input, the script makes the checks it can itself.
+
+A run that fails says which step failed, the state of the volume and the workloads, and how to go on:
+"bash <script> --from <step>" resumes; "bash <script> --rollback" undoes the steps before the claim is deleted (the
+replica counts are kept on the workloads, in the annotation rwop.dev/migrate-replicas).
 
 Options:
   -n, --namespace <name>       the claim's namespace (default: "default", or the one in <namespace>/<claim>)
