@@ -47,17 +47,34 @@ function one(objects: any[], kind: string, name: string): any {
   return found[0];
 }
 
-/** Runs the script with bash in a scratch directory against `objects`. */
-function runScript(text: string, objects: any[]): Run {
+interface RunOptions {
+  /** The script's arguments (`--from <step>`, `--rollback`). */
+  readonly args?: string[];
+  /** A command line to run with `bash -c` instead (one the script printed), in the same directory. */
+  readonly commandLine?: string;
+  /** Make the kubectl call whose words contain this fail. */
+  readonly failOn?: string;
+  readonly env?: Record<string, string>;
+}
+
+/** Runs the script with bash in a scratch directory against `objects` (undefined: the cluster as the last run left it). */
+function runScript(text: string, objects: any[] | undefined, options: RunOptions = {}): Run {
   const statePath = path.join(workDir, 'state.json');
   const logPath = path.join(workDir, 'calls.log');
-  fs.writeFileSync(statePath, JSON.stringify({ objects }));
+  if (objects) fs.writeFileSync(statePath, JSON.stringify({ objects }));
   fs.writeFileSync(logPath, '');
   fs.writeFileSync(path.join(workDir, 'migrate.sh'), text);
-  const result = spawnSync('bash', ['migrate.sh'], {
+  const result = spawnSync('bash', options.commandLine ? ['-c', options.commandLine] : ['migrate.sh', ...options.args ?? []], {
     cwd: workDir,
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${path.join(workDir, 'bin')}:${process.env.PATH}`, FAKE_KUBE_STATE: statePath, FAKE_KUBE_LOG: logPath },
+    env: {
+      ...process.env,
+      ...options.env,
+      PATH: `${path.join(workDir, 'bin')}:${process.env.PATH}`,
+      FAKE_KUBE_STATE: statePath,
+      FAKE_KUBE_LOG: logPath,
+      ...(options.failOn ? { FAKE_KUBE_FAIL: options.failOn } : {}),
+    },
   });
   const state = JSON.parse(fs.readFileSync(statePath, 'utf8'));
   return {
@@ -90,9 +107,12 @@ describe('in place', () => {
     expect(one(run.objects, 'Deployment', 'postgres').spec.replicas).toBe(1);
     expect(run.deletedVolumes).toEqual([]);
     expect(fs.existsSync(path.join(workDir, 'postgres-data.db.pvc-backup.yaml'))).toBe(true);
+    expect(one(run.objects, 'Deployment', 'postgres').metadata.annotations?.['rwop.dev/migrate-replicas']).toBeUndefined();
     expect(run.calls.map((call) => call.slice(0, 2).join(' '))).toEqual([
-      'patch pv', 'get deployment', 'scale deployment', 'wait --for=delete', 'describe pvc', 'get pvc', 'get pv', 'delete pvc',
-      'wait --for=jsonpath={.status.phase}=Released', 'patch pv', 'patch pv', 'apply -f', 'wait --for=jsonpath={.status.phase}=Bound', 'scale deployment', 'patch pv',
+      `patch pv/${PV}`, 'get deployment/postgres', 'get deployment/postgres', 'annotate deployment/postgres', 'scale deployment/postgres',
+      'wait --for=delete', 'describe pvc/postgres-data', 'get pvc/postgres-data', 'get pvc/postgres-data', `get pv/${PV}`, 'delete pvc/postgres-data',
+      'wait --for=jsonpath={.status.phase}=Released', `patch pv/${PV}`, `patch pv/${PV}`, 'apply -f', 'wait --for=jsonpath={.status.phase}=Bound',
+      'get deployment/postgres', 'scale deployment/postgres', 'annotate deployment/postgres', `patch pv/${PV}`,
     ]);
   });
 
@@ -107,7 +127,15 @@ describe('in place', () => {
     });
     const run = runScript(await script(['db/postgres-data', 'postgres-rwo.json']), objects);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('rwop migrate: stopped: pod psql-shell still mounts db/postgres-data: stop its workload first (kubectl describe pvc postgres-data -n db, Used By)\n');
+    expect(run.stderr).toBe([
+      'rwop migrate: stopped: pod psql-shell still mounts db/postgres-data: stop its workload first (kubectl describe pvc/postgres-data -n db, Used By)',
+      'rwop migrate: step 3 failed: Stop Deployment/postgres, and check that no pod mounts the claim',
+      `PersistentVolume ${PV}: reclaim policy Retain (set at step 2), the data is safe when the claim is deleted. The claim's workloads may be stopped: `
+      + 'their replica counts are saved on them (annotation rwop.dev/migrate-replicas). The claim is as it was.',
+      'To resume once the cause is fixed: bash migrate.sh --from 3',
+      'To roll back instead: bash migrate.sh --rollback',
+      '',
+    ].join('\n'));
     expect(one(run.objects, 'PersistentVolumeClaim', 'postgres-data').spec.accessModes).toEqual(['ReadWriteOnce']);
     expect(run.calls.filter((call) => call[0] === 'describe')).toHaveLength(2);
     expect(run.calls.some((call) => call[0] === 'delete')).toBe(false);
@@ -131,7 +159,9 @@ describe('in place', () => {
     one(objects, 'PersistentVolumeClaim', 'postgres-data').spec.accessModes = ['ReadWriteOncePod'];
     const run = runScript(await script(['db/postgres-data']), objects);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('rwop migrate: stopped: the claim asks for ["ReadWriteOncePod"]: only a ReadWriteOnce-only claim can be migrated in place\n');
+    expect(run.stderr).toBe('rwop migrate: stopped: the claim asks for ["ReadWriteOncePod"]: only a ReadWriteOnce-only claim can be migrated in place\n'
+      + 'rwop migrate: step 1 failed: Pre-flight checks: read the claim and its volume, stop with the reason if one fails\n'
+      + 'Nothing has changed yet: fix the cause and run the script again.\n');
     expect(run.calls.every((call) => call[0] === 'get')).toBe(true);
   });
 
@@ -142,7 +172,8 @@ describe('in place', () => {
     volume.spec.awsElasticBlockStore = { volumeID: 'aws://eu-west-1a/vol-0abc', fsType: 'ext4' };
     const run = runScript(await script(['db/postgres-data']), objects);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`rwop migrate: stopped: PersistentVolume ${PV} is not a CSI volume: Kubernetes supports ReadWriteOncePod for CSI volumes only\n`);
+    expect(run.stderr).toMatch(new RegExp(`^rwop migrate: stopped: PersistentVolume ${PV} is not a CSI volume: Kubernetes supports ReadWriteOncePod for CSI volumes only\n`
+      + 'rwop migrate: step 1 failed: .*\nNothing has changed yet: fix the cause and run the script again.\n$'));
     expect(run.calls.every((call) => call[0] === 'get')).toBe(true);
   });
 });
@@ -177,5 +208,91 @@ describe('via snapshot', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(one(run.objects, 'PersistentVolumeClaim', 'postgres-data').spec).toMatchObject({ accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '20Gi' } } });
     expect(one(run.objects, 'VolumeSnapshot', 'postgres-data-before-rwop').spec).toEqual({ source: { persistentVolumeClaimName: 'postgres-data' } });
+  });
+});
+
+describe('a run that fails midway says where it stopped, and resumes or rolls back from what the cluster keeps', () => {
+  /** The fixture, with a Deployment of 3 replicas (so that a lost count would show). */
+  function threeReplicas(): any[] {
+    const objects = clusterObjects();
+    one(objects, 'Deployment', 'postgres').spec.replicas = 3;
+    return objects;
+  }
+
+  function line(stderr: string, prefix: string): string {
+    const found = stderr.split('\n').find((candidate) => candidate.startsWith(prefix));
+    if (!found) throw new Error(`no line "${prefix}..." in:\n${stderr}`);
+    return found.slice(prefix.length);
+  }
+
+  test('failing after the claim is deleted: the step, the volume Retain, the claim\'s copy; resumed, the saved replica count comes back', async () => {
+    const text = await script(['db/postgres-data', 'postgres-rwo.json']);
+    const failed = runScript(text, threeReplicas(), { failOn: '"accessModes"' });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('rwop migrate: step 6 failed: Make the volume ReadWriteOncePod only (it cannot be combined with another access mode)\n'
+      + `PersistentVolume ${PV}: reclaim policy Retain (set at step 2), the data is safe when the claim is deleted. The claim's workloads may be stopped: `
+      + 'their replica counts are saved on them (annotation rwop.dev/migrate-replicas). The claim is deleted; its copy is postgres-data.db.pvc-backup.yaml.\n');
+    expect(failed.stderr).not.toContain('roll back');
+    const deployment = one(failed.objects, 'Deployment', 'postgres');
+    expect(deployment.spec.replicas).toBe(0);
+    expect(deployment.metadata.annotations['rwop.dev/migrate-replicas']).toBe('3');
+    expect(one(failed.objects, 'PersistentVolume', PV).spec.persistentVolumeReclaimPolicy).toBe('Retain');
+
+    const resume = line(failed.stderr, 'To resume once the cause is fixed: ');
+    expect(resume).toBe('bash migrate.sh --from 6');
+    const resumed = runScript(text, undefined, { commandLine: resume });
+    expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(resumed.calls[0]).toEqual(['patch', `pv/${PV}`, '-p', '{"spec":{"accessModes":["ReadWriteOncePod"]}}']);
+    const after = one(resumed.objects, 'Deployment', 'postgres');
+    expect(after.spec.replicas).toBe(3);
+    expect(after.metadata.annotations['rwop.dev/migrate-replicas']).toBeUndefined();
+    expect(one(resumed.objects, 'PersistentVolumeClaim', 'postgres-data').spec.accessModes).toEqual(['ReadWriteOncePod']);
+    expect(one(resumed.objects, 'PersistentVolume', PV).spec.persistentVolumeReclaimPolicy).toBe('Delete');
+    expect(resumed.deletedVolumes).toEqual([]);
+  });
+
+  test('failing in the stop step after the scale to zero: resumed at that step, the saved count is not overwritten by 0', async () => {
+    const text = await script(['db/postgres-data', 'postgres-rwo.json']);
+    const failed = runScript(text, threeReplicas(), { failOn: 'describe' });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('rwop migrate: step 3 failed: Stop Deployment/postgres, and check that no pod mounts the claim\n');
+    expect(one(failed.objects, 'Deployment', 'postgres').spec.replicas).toBe(0);
+    const resumed = runScript(text, undefined, { commandLine: line(failed.stderr, 'To resume once the cause is fixed: ') });
+    expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(resumed.calls.some((call) => call[0] === 'annotate' && call.some((word) => word.startsWith('rwop.dev/migrate-replicas=')))).toBe(false);
+    expect(one(resumed.objects, 'Deployment', 'postgres').spec.replicas).toBe(3);
+  });
+
+  test('failing before the claim is deleted: the rollback starts the workload with its saved count and restores the policy', async () => {
+    const text = await script(['db/postgres-data', 'postgres-rwo.json']);
+    const failed = runScript(text, threeReplicas(), { failOn: 'delete pvc' });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('rwop migrate: step 4 failed: Save the claim, then delete it (the volume stays: Retain)\n');
+    const rollback = line(failed.stderr, 'To roll back instead: ');
+    expect(rollback).toBe('bash migrate.sh --rollback');
+    const rolledBack = runScript(text, undefined, { commandLine: rollback });
+    expect({ code: rolledBack.code, stderr: rolledBack.stderr }).toEqual({ code: 0, stderr: 'rwop migrate: rolled back\n' });
+    const deployment = one(rolledBack.objects, 'Deployment', 'postgres');
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.metadata.annotations['rwop.dev/migrate-replicas']).toBeUndefined();
+    expect(one(rolledBack.objects, 'PersistentVolume', PV).spec.persistentVolumeReclaimPolicy).toBe('Delete');
+    expect(one(rolledBack.objects, 'PersistentVolumeClaim', 'postgres-data').spec.accessModes).toEqual(['ReadWriteOnce']);
+  });
+
+  test('without input: the resume command carries the facts read from the claim, which is gone by then', async () => {
+    const objects = clusterObjects().filter((o) => o.kind !== 'Pod');
+    one(objects, 'Deployment', 'postgres').spec.replicas = 0;
+    const text = await script(['db/postgres-data']);
+    const failed = runScript(text, objects, { failOn: '"accessModes"' });
+    expect(failed.code).toBe(1);
+    const resume = line(failed.stderr, 'To resume once the cause is fixed: ');
+    expect(resume).toBe(`PV=${PV} STORAGE=20Gi STORAGE_CLASS=gp3 VOLUME_MODE=Filesystem RECLAIM_POLICY=Delete bash migrate.sh --from 6`);
+    const resumed = runScript(text, undefined, { commandLine: resume });
+    expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(one(resumed.objects, 'PersistentVolumeClaim', 'postgres-data').spec).toMatchObject({ accessModes: ['ReadWriteOncePod'], volumeName: PV });
+    expect(one(resumed.objects, 'PersistentVolume', PV).spec.persistentVolumeReclaimPolicy).toBe('Delete');
+    const withoutFacts = runScript(text, undefined, { args: ['--from', '6'] });
+    expect(withoutFacts.code).toBe(1);
+    expect(withoutFacts.stderr).toBe('rwop migrate: stopped: give PV=<value> as the message of the failed run shows it\n');
   });
 });
