@@ -2,9 +2,10 @@
 import { spawnSync } from 'child_process';
 import * as fc from 'fast-check';
 import { shellComment, shellQuote } from '../../src/internal/shell';
+import { propertyRuns } from '../harness/property-runs';
 
 const BASH = '/bin/bash';
-const RUNS = Number(process.env.RWOP_PROPERTY_RUNS ?? 25);
+const RUNS = propertyRuns(25);
 
 /** The words bash makes of `line`, each printed NUL-terminated (no command other than the builtin printf runs). */
 function bashWords(line: string): string[] {

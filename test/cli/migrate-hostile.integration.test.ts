@@ -10,8 +10,9 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { rwop } from './support';
 import { isCsiDriverName, isDns1123Subdomain } from '../../src/internal/names';
+import { propertyRuns } from '../harness/property-runs';
 
-const RUNS = Number(process.env.RWOP_PROPERTY_RUNS ?? 25);
+const RUNS = propertyRuns(10);
 // Each run spawns bash and a dozen stand-in kubectl processes.
 const TIMEOUT = 60_000 + RUNS * 20_000;
 const FIXTURES = path.join(__dirname, 'fixtures', 'migrate');
