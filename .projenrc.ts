@@ -20,8 +20,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
   // The `rwop` CLI reads YAML at run time; a jsii package must bundle a runtime dependency that is not jsii. js-yaml
   // reads large streams fast; yaml reads what needs positions and alias counting (see src/cli/yaml-stream.ts).
-  deps: ['yaml@^2.6.0', 'js-yaml@^4.1.0'],
-  bundledDeps: ['yaml', 'js-yaml'],
+  // ignore reads .rwopignore and --exclude patterns (gitignore syntax).
+  deps: ['yaml@^2.6.0', 'js-yaml@^4.1.0', 'ignore@^7.0.5'],
+  bundledDeps: ['yaml', 'js-yaml', 'ignore'],
   // The command is one bundled file (see the compile step): it starts without resolving dozens of modules.
   bin: { rwop: 'lib/cli/rwop.js' },
   // `main` loads the validation plugin without the peers and the constructs on first use (src/entry.ts).
@@ -39,7 +40,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'esbuild@^0.28.2',
     '@types/js-yaml@^4.0.9',
     // gitignore-style matching for `rwop audit` (.rwopignore, --exclude): esbuild bundles it into lib/cli/rwop.js.
-    'ignore@^7.0.5',
   ],
 
   // Snapshots are reviewed YAML: never rewrite them as a side effect of running the tests.
@@ -51,7 +51,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // kubectl, shellcheck, promtool, the cdk8s CLI or the packed package are *.integration.test.ts, and those under
       // test/integration/: `test:integration` runs them.
       testPathIgnorePatterns: ['/node_modules/', '/test/integration/', '\\.integration\\.test\\.ts$'],
-      // Coverage costs time on every local run: CI asks for it (RWOP_COVERAGE=1, see the test task).
+      // Coverage costs time on every local run: CI asks for it (`npx projen test --coverage` in .ci/run).
       collectCoverage: false,
     },
   },
@@ -81,10 +81,10 @@ project.package.addField('peerDependenciesMeta', Object.fromEntries(
   ['cdk8s', 'cdk8s-plus-27', 'constructs'].map((peer) => [peer, { optional: true }]),
 ));
 
-// Coverage when RWOP_COVERAGE is set (CI sets it), so that a local `npx projen test` stays quick.
+// The unit tests without coverage, so that a local `npx projen test` stays quick; CI runs them again with --coverage.
 const testTask = project.tasks.tryFind('test')!;
 testTask.reset();
-testTask.exec('jest --passWithNoTests --ci ${RWOP_COVERAGE:+--coverage}', { receiveArgs: true });
+testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
 testTask.spawn(project.tasks.tryFind('eslint')!);
 
 // The integration tests: real PostgreSQL, kubectl, shellcheck and promtool, the cdk8s CLI, the packed package in a

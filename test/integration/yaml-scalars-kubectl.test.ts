@@ -81,6 +81,6 @@ describe('plain YAML scalars as the kubectl client reads them', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(InputError);
-    expect((thrown as InputError).message).toMatch(new RegExp(`^in\\.yaml:6: invalid YAML .*JSON cannot hold: kubectl refuses this file`));
+    expect((thrown as InputError).message).toMatch(new RegExp('^in\\.yaml:6: invalid YAML .*JSON cannot hold: kubectl refuses this file'));
   });
 });

@@ -6,8 +6,8 @@ import {
   ExclusiveStorageClass,
 } from '../../src';
 import { validateManifests } from '../harness';
-import { escapeRegExp, testChart } from '../volumes/support';
 import { propertyRuns } from '../harness/property-runs';
+import { escapeRegExp, testChart } from '../volumes/support';
 
 const RUNS = { numRuns: propertyRuns(50) };
 
