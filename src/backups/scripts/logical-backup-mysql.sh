@@ -1,7 +1,7 @@
 #!/bin/sh
 # logical-backup-mysql.sh: one run of a cdk8s-rwop LogicalBackupSchedule for MariaDB or MySQL. It needs the server's
 # client and dump tool (MariaDB: mariadb and mariadb-dump; MySQL: mysql and mysqldump), gzip and a POSIX shell with the
-# usual utilities (busybox or GNU coreutils: awk, date, mktemp, mv, rm, od, sed, sha256sum, sync). It connects over the
+# usual utilities (busybox or GNU coreutils: date, grep, head, mktemp, mv, rm, od, sed, sha256sum, sync, tail). It connects over the
 # network and never mounts the data claim: BACKUP_ROOT is the mount of a claim of its own.
 #
 # One run:
@@ -64,6 +64,9 @@ readonly RUN_PATTERN='[0-9][0-9][0-9][0-9][01][0-9][0-3][0-9]T[0-2][0-9][0-5][0-
 readonly SUFFIX_PATTERN='r[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'
 readonly MARKER=COMPLETE
 readonly LOCK_NAME=.rwop-backup.lock
+# The first lines of a dump name the tool; the tool writes the closing line last, after everything else.
+readonly DUMP_HEADER='^-- (MariaDB|MySQL) dump'
+readonly DUMP_TRAILER='^-- Dump completed'
 # MySQL's own accounts, locked and present in every server: never restored from a dump.
 readonly SYSTEM_ACCOUNTS="'mysql.sys', 'mysql.session', 'mysql.infoschema', 'mariadb.sys'"
 
@@ -197,13 +200,11 @@ dump_defect() {
     echo "gzip cannot read it back"
     return 0
   fi
-  gzip -dc -- "$1" | awk '
-    NR <= 5 && /^-- (MariaDB|MySQL) dump/ { header = 1 }
-    { last = $0 }
-    END {
-      if (!header) print "its dump header is missing"
-      else if (last !~ /^-- Dump completed/) print "its closing \"-- Dump completed\" line is missing: the dump stopped early"
-    }'
+  if ! gzip -dc -- "$1" | head -n 5 | grep -Eq "$DUMP_HEADER"; then
+    echo "its dump header is missing"
+  elif ! gzip -dc -- "$1" | tail -n 1 | grep -q "$DUMP_TRAILER"; then
+    echo 'its closing "-- Dump completed" line is missing: the dump stopped early'
+  fi
 }
 
 # Runs the dump tool with the run's connection options and the given arguments, gzipped into file $1.
@@ -336,7 +337,7 @@ else
   rm -f -- "$users_tmp.rows"
   mv -- "$users_tmp.body" "$users_tmp"
 fi
-awk 'NR <= 5 && /^-- (MariaDB|MySQL) dump/ { header = 1 } { last = $0 } END { exit !(header && last ~ /^-- Dump completed/) }' "$users_tmp" ||
+{ head -n 5 -- "$users_tmp" | grep -Eq "$DUMP_HEADER" && tail -n 1 -- "$users_tmp" | grep -q "$DUMP_TRAILER"; } ||
   fail 3 "users.sql failed verification: its dump header or closing \"-- Dump completed\" line is missing"
 mv -- "$users_tmp" "$partial/users.sql"
 log "dumped users.sql"
