@@ -1,8 +1,8 @@
 #!/bin/sh
 # logical-backup-mysql.sh: one run of a cdk8s-rwop LogicalBackupSchedule for MariaDB or MySQL. It needs the server's
 # client and dump tool (MariaDB: mariadb and mariadb-dump; MySQL: mysql and mysqldump), gzip and a POSIX shell with the
-# usual utilities (busybox or GNU coreutils: date, grep, head, mktemp, mv, rm, od, sed, sha256sum, sync, tail). It connects over the
-# network and never mounts the data claim: BACKUP_ROOT is the mount of a claim of its own.
+# usual utilities (busybox or GNU coreutils: date, grep, head, mktemp, mv, rm, od, sed, sha256sum, sync, tail). It
+# connects over the network and never mounts the data claim: BACKUP_ROOT is the mount of a claim of its own.
 #
 # One run:
 #   0. takes the lock BACKUP_ROOT/.rwop-backup.lock (see Concurrency), released when the run ends;
@@ -26,8 +26,10 @@
 #            print_identified_with_as_hex) and SHOW GRANTS for every account but MySQL's own locked system accounts,
 #            written as CREATE USER IF NOT EXISTS and GRANT statements.
 # Restore: `mariadb < users.sql`, then `gunzip -c <database>.sql.gz | mariadb` (each dump creates its database); with
-# MySQL, the same with `mysql`. Tables are consistent with --single-transaction only on a transactional engine
-# (InnoDB); a table changed by DDL during the dump can make the run fail, and the next run tries again.
+# MySQL, the same with `mysql`. Restore a MariaDB dump with a MariaDB client: recent mariadb-dump versions open their
+# files with a sandbox-mode line that MySQL's client refuses. Tables are consistent with --single-transaction only on a
+# transactional engine (InnoDB); a table changed by DDL during the dump can make the run fail, and the next run tries
+# again.
 #
 # COMPLETE holds key=value lines: run, finished (UTC, YYYY-MM-DDTHH:MM:SSZ), databases, host, flavour.
 # Retention: runs are ordered by the finished time in COMPLETE (a run without a readable time by the time in its name),
