@@ -1,5 +1,5 @@
-// How a backup pod reaches a SingleWriterDatabase over the network: libpq's environment, with the password from the
-// database's Secret (never as text), and a client image of the server's own version.
+// How a backup pod reaches a SingleWriterDatabase over the network: libpq's environment or the MariaDB/MySQL dump
+// script's, with the password from the database's Secret (never as text), and a client image of the server's version.
 import * as kplus from 'cdk8s-plus-27';
 import { DatabaseEngine, DatabaseFamily } from '../workloads/database-engine';
 import { SingleWriterDatabase } from '../workloads/single-writer-database';
@@ -19,6 +19,20 @@ export function postgresClientEnv(database: SingleWriterDatabase, applicationNam
     PGPASSWORD: database.credentials.passwordValue(),
     PGCONNECT_TIMEOUT: kplus.EnvValue.fromValue('10'),
     PGAPPNAME: kplus.EnvValue.fromValue(applicationName),
+  };
+}
+
+/**
+ * The environment of the MariaDB/MySQL dump script for a client of `database`: the client flavour (which tool names it
+ * runs), its Service, port, user and password (a secretKeyRef; the script hands it to the tools in an option file).
+ */
+export function mysqlClientEnv(database: SingleWriterDatabase): Record<string, kplus.EnvValue> {
+  return {
+    DB_FLAVOUR: kplus.EnvValue.fromValue(database.engine.family === DatabaseFamily.MYSQL ? 'mysql' : 'mariadb'),
+    DB_HOST: kplus.EnvValue.fromValue(database.host),
+    DB_PORT: kplus.EnvValue.fromValue(String(database.port)),
+    DB_USER: database.credentials.usernameValue(database.engine.defaultUsername ?? 'root'),
+    MYSQL_PWD: database.credentials.passwordValue(),
   };
 }
 

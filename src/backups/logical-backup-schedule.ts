@@ -5,7 +5,7 @@ import {
   BackupCronJob, SCRIPTS_MOUNT, backupPriorityClassName, readScript, requireBoolean, requireCount, requireSchedule,
   requireSeconds, requireTimeZone, startingDeadline,
 } from './backup-job';
-import { postgresClientEnv, postgresMajor } from './database-client';
+import { mysqlClientEnv, postgresClientEnv, postgresMajor } from './database-client';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
@@ -31,7 +31,10 @@ export interface LogicalBackupScheduleProps {
    */
   readonly metadata?: ApiObjectMetadata;
 
-  /** The database to dump, over the network through its Service. PostgreSQL only, for now. */
+  /**
+   * The database to dump, over the network through its Service: a `SingleWriterDatabase` of `DatabaseEngine.postgres()`,
+   * `DatabaseEngine.mariadb()` or `DatabaseEngine.mysql()`.
+   */
   readonly database: SingleWriterDatabase;
 
   /** When to dump, e.g. `Cron.schedule({ minute: '0', hour: '2' })` (daily at 02:00). */
@@ -97,8 +100,9 @@ export interface LogicalBackupScheduleProps {
   readonly storageClassName?: string;
 
   /**
-   * The image that runs `pg_dump`, pinned: the official PostgreSQL image of the server's major version, or newer
-   * (pg_dump refuses a newer server).
+   * The image that runs the dump, pinned to a tag or a digest (`mariadb:11.4.7@sha256:<digest>`). PostgreSQL: an image
+   * with `pg_dump` of the server's major version, or newer (pg_dump refuses a newer server). MariaDB: an image with
+   * `mariadb` and `mariadb-dump`; MySQL: with `mysql` and `mysqldump`; both with gzip, sed, grep and sha256sum.
    *
    * @default - the database's own image
    */
@@ -107,13 +111,14 @@ export interface LogicalBackupScheduleProps {
   /**
    * The databases to dump (names without blanks).
    *
-   * @default - every database that accepts connections, templates excepted
+   * @default - PostgreSQL: every database that accepts connections, templates excepted; MariaDB and MySQL: every
+   * database but information_schema, performance_schema, sys and mysql (users and grants are dumped apart)
    */
   readonly databases?: string[];
 
   /**
    * How long `pg_dump` waits for a table lock before it fails the run (`--lock-wait-timeout`), rather than waiting
-   * behind a long `ALTER TABLE` forever. Whole seconds.
+   * behind a long `ALTER TABLE` forever. Whole seconds. PostgreSQL only.
    *
    * @default - no limit
    */
@@ -121,7 +126,7 @@ export interface LogicalBackupScheduleProps {
 
   /**
    * Leave the role password hashes out of the globals dump (`pg_dumpall --no-role-passwords`); needed when the user
-   * cannot read `pg_authid`, as on some managed servers. Restored roles then have no password.
+   * cannot read `pg_authid`, as on some managed servers. Restored roles then have no password. PostgreSQL only.
    *
    * @default false
    */
@@ -178,10 +183,23 @@ export interface LogicalBackupScheduleProps {
 }
 
 const KIND = 'LogicalBackupSchedule';
-const SCRIPT = 'logical-backup-postgres.sh';
+const POSTGRES_SCRIPT = 'logical-backup-postgres.sh';
+const MYSQL_SCRIPT = 'logical-backup-mysql.sh';
 const CONTAINER = 'dump';
 const BACKUP_ROOT = '/backup';
 const MAX_NAME_LENGTH = 52;
+/** The tested dump script of each engine family; a custom engine has none. */
+const SCRIPTS: Partial<Record<DatabaseFamily, string>> = {
+  [DatabaseFamily.POSTGRES]: POSTGRES_SCRIPT,
+  [DatabaseFamily.MARIADB]: MYSQL_SCRIPT,
+  [DatabaseFamily.MYSQL]: MYSQL_SCRIPT,
+};
+/** Official images of other servers, whose dump tools cannot dump this family (the script needs its own tool names). */
+const FOREIGN_CLIENT_IMAGES: Partial<Record<DatabaseFamily, RegExp>> = {
+  [DatabaseFamily.POSTGRES]: /(?:^|\/)(mariadb|mysql):/,
+  [DatabaseFamily.MARIADB]: /(?:^|\/)(postgres|mysql):/,
+  [DatabaseFamily.MYSQL]: /(?:^|\/)(postgres|mariadb):/,
+};
 const DEFAULT_RESOURCES: kplus.ContainerResources = {
   cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(1000) },
   memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
@@ -192,6 +210,9 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
  * the database's volume is never mounted. Each PostgreSQL run dumps the globals (`pg_dumpall --globals-only`) and
  * every database (`pg_dump -Fc`), writes each file under a temporary name, verifies it (`pg_restore --list` and a full
  * read), writes SHA256SUMS and a COMPLETE marker, renames the run into place, then keeps the newest `keepLast` runs.
+ * A MariaDB or MySQL run does the same with the users and grants (`users.sql`) and one gzipped
+ * `mariadb-dump`/`mysqldump --single-transaction --routines --events --triggers` per database, each verified by reading
+ * it back whole (gzip's check, the dump's header and its closing `-- Dump completed` line).
  *
  * The CronJob uses `concurrencyPolicy: Forbid`, a starting deadline sized to the schedule, restricted pods with the
  * database's uid as fsGroup, the password from the database's Secret, no ServiceAccount token, and never a higher
@@ -240,7 +261,7 @@ export class LogicalBackupSchedule extends Construct {
     }
     this.scriptConfigMap = new kplus.ConfigMap(this, 'Script', {
       metadata: { name: `${this.scheduleName}-script`, namespace, labels },
-      data: { [SCRIPT]: readScript(SCRIPT) },
+      data: { [checked.script]: readScript(checked.script) },
     });
 
     const identity: PodIdentity = { user: database.engine.user, group: database.engine.group, fsGroup: database.engine.group };
@@ -272,10 +293,12 @@ export class LogicalBackupSchedule extends Construct {
       name: CONTAINER,
       image: checked.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      command: ['/bin/sh', `${SCRIPTS_MOUNT}/${SCRIPT}`],
+      command: ['/bin/sh', `${SCRIPTS_MOUNT}/${checked.script}`],
       envVariables: {
         BACKUP_ROOT: kplus.EnvValue.fromValue(BACKUP_ROOT),
-        ...postgresClientEnv(database, `cdk8s-rwop-dump-${this.scheduleName}`),
+        ...(database.engine.family === DatabaseFamily.POSTGRES
+          ? postgresClientEnv(database, `cdk8s-rwop-dump-${this.scheduleName}`)
+          : mysqlClientEnv(database)),
         KEEP_LAST: kplus.EnvValue.fromValue(String(checked.keepLast)),
         // Past the Job's deadline its pod has been stopped: a lock that old was left by a killed run.
         LOCK_STALE_SECONDS: kplus.EnvValue.fromValue(String(checked.activeDeadlineSeconds)),
@@ -312,6 +335,7 @@ export class LogicalBackupSchedule extends Construct {
 
 /** The checked settings, computed before the construct exists. */
 interface CheckedProps {
+  readonly script: string;
   readonly namespace?: string;
   readonly image: string;
   readonly keepLast: number;
@@ -337,10 +361,19 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
   if (!(database instanceof SingleWriterDatabase)) {
     throw invalidProp(path, KIND, 'database', describeValue(database), 'accepted: a SingleWriterDatabase');
   }
-  if (database.engine.family !== DatabaseFamily.POSTGRES) {
+  const script = SCRIPTS[database.engine.family];
+  if (script === undefined) {
     throw invalidProp(path, KIND, 'database', database.node.path,
-      `its engine is ${database.engine.name}, and logical backups support PostgreSQL only for now (no tested dump script exists for `
-      + `${database.engine.name} yet); accepted: a SingleWriterDatabase of DatabaseEngine.postgres(), or a SnapshotBackupSchedule of its volume`);
+      `its engine is the custom engine ${database.engine.name}, and a logical dump needs to know the server's protocol and tools; `
+      + 'accepted: a SingleWriterDatabase of DatabaseEngine.postgres(), mariadb() or mysql(), or a SnapshotBackupSchedule of its volume');
+  }
+  if (database.engine.family !== DatabaseFamily.POSTGRES) {
+    for (const prop of ['lockWaitTimeout', 'noRolePasswords'] as const) {
+      if (props[prop] !== undefined) {
+        throw invalidProp(path, KIND, prop, describeValue(props[prop]),
+          `it is a pg_dump setting and the database is ${database.engine.name}; accepted: no ${prop} for a ${database.engine.name} database`);
+      }
+    }
   }
   const namespace = props.metadata?.namespace ?? Chart.of(scope).namespace;
   const databaseNamespace = database.deployment.metadata.namespace;
@@ -356,6 +389,11 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
 
   const image = props.image ?? database.engine.image;
   requireImage(path, KIND, 'image', image);
+  const foreignClient = FOREIGN_CLIENT_IMAGES[database.engine.family]?.exec(image);
+  if (foreignClient) {
+    throw invalidProp(path, KIND, 'image', image,
+      `it is the ${foreignClient[1]} image, which has no ${database.engine.name} dump tools; accepted: an image of ${database.engine.name} (default: the database's, ${database.engine.image})`);
+  }
   const serverMajor = postgresMajor(database.engine.image);
   const clientMajor = postgresMajor(image);
   if (serverMajor !== undefined && clientMajor !== undefined && clientMajor < serverMajor) {
@@ -377,6 +415,7 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
   }
   refuseOtherCpu(path, KIND, 'resources', props.resources);
   return {
+    script,
     namespace,
     image,
     keepLast: requireCount(path, KIND, 'keepLast', props.keepLast, 1, 10000, 7),

@@ -24,9 +24,9 @@ const ENGINES = {
 };
 
 const propsArb = fc.record({
-  engine: mostly(fc.constant('postgres' as const), fc.constantFrom('mysql' as const, 'mariadb' as const), 8),
+  engine: fc.constantFrom('postgres' as const, 'mysql' as const, 'mariadb' as const),
   keepLast: sometimes(mostly(fc.integer({ min: 1, max: 10000 }), fc.constantFrom(0, -3, 1.5, 10001))),
-  // pg_dump must be of the server's major version (15) or newer.
+  // pg_dump must be of the server's major version (15) or newer; a PostgreSQL image never dumps MariaDB or MySQL.
   imageMajor: sometimes(mostly(fc.integer({ min: 15, max: 18 }), fc.integer({ min: 10, max: 14 }), 3)),
   databases: sometimes(mostly(fc.array(fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/), { minLength: 1, maxLength: 4 }),
     fc.constantFrom<string[]>([], ['with space'], ['quo"te']))),
@@ -51,11 +51,13 @@ test('property: a LogicalBackupSchedule is either refused with our error, or val
     const volume = p.ownVolume && p.storageGiB.ok
       ? new ExclusiveVolume(chart, 'Backups', { metadata: { name: 'backups' }, storage: p.storageGiB.size })
       : undefined;
-    const expectAccepted = p.engine === 'postgres'
+    const engineAccepts = p.engine === 'postgres'
+      ? (p.imageMajor === undefined || p.imageMajor >= 15) && (p.lockWaitSeconds === undefined || p.lockWaitSeconds.ok)
+      // lockWaitTimeout is a pg_dump setting.
+      : p.imageMajor === undefined && p.lockWaitSeconds === undefined;
+    const expectAccepted = engineAccepts
       && (p.keepLast === undefined || (Number.isInteger(p.keepLast) && p.keepLast >= 1 && p.keepLast <= 10000))
-      && (p.imageMajor === undefined || p.imageMajor >= 15)
       && (p.databases === undefined || (p.databases.length > 0 && p.databases.every(d => /^[^\s'"\\]+$/.test(d))))
-      && (p.lockWaitSeconds === undefined || p.lockWaitSeconds.ok)
       && (volume !== undefined || p.storageGiB.ok)
       && /^\d+$/.test(p.hour) && Number(p.hour) < 24
       && p.namespace === undefined;
@@ -95,7 +97,13 @@ test('property: a LogicalBackupSchedule is either refused with our error, or val
     const env = Object.fromEntries(spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env.KEEP_LAST).toBe(String(p.keepLast ?? 7));
     expect(env.DATABASES).toBe(p.databases?.join(' '));
-    expect(env.PGPASSWORD).toEqual({ secretKeyRef: { name: 'postgres-secret', key: 'password' } });
-    expect(spec.containers[0].image).toBe(p.imageMajor === undefined ? 'postgres:15.14' : `postgres:${p.imageMajor}.1`);
+    const password = { secretKeyRef: { name: 'postgres-secret', key: 'password' } };
+    if (p.engine === 'postgres') {
+      expect(env.PGPASSWORD).toEqual(password);
+      expect(spec.containers[0].image).toBe(p.imageMajor === undefined ? 'postgres:15.14' : `postgres:${p.imageMajor}.1`);
+    } else {
+      expect(env).toMatchObject({ DB_FLAVOUR: p.engine, DB_PORT: '3306', DB_USER: 'root', MYSQL_PWD: password });
+      expect(spec.containers[0].image).toBe(p.engine === 'mysql' ? 'mysql:8.4.6' : 'mariadb:11.4.7');
+    }
   }), RUNS);
 });

@@ -15,10 +15,11 @@ import { expectPropError, only, synthValid, testChart } from '../volumes/support
 import { appValidationErrors, restrictedViolations, selects } from '../workloads/support';
 
 const SCRIPT = readFileSync(join(__dirname, '..', '..', 'src', 'backups', 'scripts', 'logical-backup-postgres.sh'), 'utf8');
+const MYSQL_SCRIPT = readFileSync(join(__dirname, '..', '..', 'src', 'backups', 'scripts', 'logical-backup-mysql.sh'), 'utf8');
 const KIND = 'LogicalBackupSchedule';
 const DAILY_AT_2 = Cron.schedule({ minute: '0', hour: '2' });
 
-/** The variables logical-backup-postgres.sh documents in its header (`#   NAME[, NAME]   description`). */
+/** The variables a backup script documents in its header (`#   NAME[, NAME]   description`). */
 function documentedVariables(script: string): string[] {
   const header = script.slice(0, script.indexOf('\nset -'));
   return [...header.matchAll(/^# {3}([A-Z][A-Z0-9_]*(?:, [A-Z][A-Z0-9_]*)*) +\S/gm)].flatMap(m => m[1].split(', '));
@@ -171,6 +172,73 @@ describe('a nightly dump of a PostgreSQL database', () => {
   });
 });
 
+describe.each([
+  ['MariaDB', DatabaseEngine.mariadb(), 'mariadb:11.4.7', 'mariadb'],
+  ['MySQL', DatabaseEngine.mysql(), 'mysql:8.4.6', 'mysql'],
+])('a nightly dump of a %s database', (_name, engine, image, flavour) => {
+  const chart = testChart({ namespace: 'db' });
+  const db = new SingleWriterDatabase(chart, 'Db', {
+    metadata: { name: 'shop-db' },
+    engine,
+    credentials: DatabaseCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Secret', 'shop-db-secret'), { passwordKey: 'root-password' }),
+    storage: Size.gibibytes(20),
+  });
+  backup(chart, db, { metadata: { name: 'shop-backup' }, keepLast: 5, databases: ['shop', 'reports'] });
+  const manifests = synthValid(chart);
+  const cronJob = only(manifests, 'CronJob');
+  const spec = podSpecOf(cronJob);
+  const container = spec.containers[0];
+
+  test('the pod runs the MariaDB/MySQL script in the database\'s pinned image, as its uid, restricted', () => {
+    expect(container.image).toBe(image);
+    expect(container.command).toEqual(['/bin/sh', '/opt/rwop/scripts/logical-backup-mysql.sh']);
+    expect(only(manifests, 'ConfigMap').data).toEqual({ 'logical-backup-mysql.sh': MYSQL_SCRIPT });
+    expect(spec.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true });
+    expect(restrictedViolations(spec)).toEqual([]);
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([{ mountPath: '/backup', name: 'backups' }, { mountPath: '/tmp', name: 'tmp' }]));
+  });
+
+  test('it names the client flavour and connects through the Service as root, the password from the Secret; the script reads every variable', () => {
+    const env = envOf(cronJob);
+    expect(env).toEqual({
+      BACKUP_ROOT: '/backup',
+      DB_FLAVOUR: flavour,
+      DB_HOST: 'shop-db',
+      DB_PORT: '3306',
+      DB_USER: 'root',
+      MYSQL_PWD: { secretKeyRef: { name: 'shop-db-secret', key: 'root-password' } },
+      KEEP_LAST: '5',
+      LOCK_STALE_SECONDS: String(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds),
+      DATABASES: 'shop reports',
+      HOME: '/tmp',
+    });
+    expect(env.DB_HOST).toBe(only(manifests, 'Service').metadata.name);
+    const documented = documentedVariables(MYSQL_SCRIPT);
+    expect(Object.keys(env).filter(name => !documented.includes(name))).toEqual(['HOME']);
+    expect(MYSQL_SCRIPT).toMatch(new RegExp(`^  ${flavour}\\) CLIENT=\\S+ DUMP=\\S+ ;;$`, 'm'));
+  });
+
+  test('the database lets the backup pods in on 3306, and theirs lets them out to it and DNS only', () => {
+    const podLabels = cronJob.spec.jobTemplate.spec.template.metadata.labels;
+    const dbPolicy = manifests.find(m => m.kind === 'NetworkPolicy' && m.metadata.name === 'shop-db');
+    const rule = dbPolicy.spec.ingress.find((r: any) => selects(r.from[0].podSelector, podLabels));
+    expect(rule.ports).toEqual([{ port: 3306, protocol: 'TCP' }]);
+    const egress = manifests.find(m => m.kind === 'NetworkPolicy' && m.metadata.name === 'shop-backup');
+    expect(selects(egress.spec.podSelector, podLabels)).toBe(true);
+    expect(egress.spec.egress).toEqual([
+      { to: [{ podSelector: expect.anything() }], ports: [{ protocol: 'TCP', port: 3306 }] },
+      { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+    ]);
+    expect(selects(egress.spec.egress[0].to[0].podSelector, only(manifests, 'Deployment').spec.template.metadata.labels)).toBe(true);
+  });
+
+  test('the rules engine stays clean', () => {
+    expect(runRules(manifests.map(object => ({ object }))).filter(f => f.severity !== 'info')).toEqual([]);
+    expect(appValidationErrors(chart)).toEqual([]);
+  });
+});
+
 describe('settings', () => {
   test('a given volume, databases, lock timeout, role passwords, image, limits and time zone reach the pod', () => {
     const chart = testChart({ namespace: 'db' });
@@ -242,9 +310,16 @@ describe('settings', () => {
 describe('bad input is refused early, naming the path, the prop and what is accepted', () => {
   type Case = [string, (chart: Chart) => Partial<LogicalBackupScheduleProps>, string, RegExp];
   const cases: Case[] = [
-    ['a MySQL database', (c) => ({ database: postgres(c, { engine: DatabaseEngine.mysql() }) }), 'database', /its engine is mysql, and logical backups support PostgreSQL only for now/],
-    ['a MariaDB database', (c) => ({ database: postgres(c, { engine: DatabaseEngine.mariadb() }) }), 'database', /its engine is mariadb.*no tested dump script/],
-    ['a custom engine named like PostgreSQL', (c) => ({ database: postgres(c, { engine: postgresLookalike() }) }), 'database', /its engine is postgres, and logical backups support PostgreSQL only/],
+    ['a custom engine named like PostgreSQL', (c) => ({ database: postgres(c, { engine: postgresLookalike() }) }), 'database',
+      /its engine is the custom engine postgres, and a logical dump needs to know the server's protocol and tools; accepted: .*postgres\(\), mariadb\(\) or mysql\(\)/],
+    ['a pg_dump lock timeout for MariaDB', (c) => ({ database: postgres(c, { engine: DatabaseEngine.mariadb() }), lockWaitTimeout: Duration.minutes(5) }), 'lockWaitTimeout',
+      /it is a pg_dump setting and the database is mariadb; accepted: no lockWaitTimeout for a mariadb database/],
+    ['the PostgreSQL image for MariaDB', (c) => ({ database: postgres(c, { engine: DatabaseEngine.mariadb() }), image: 'postgres:17.6' }), 'image',
+      /it is the postgres image, which has no mariadb dump tools; accepted: an image of mariadb \(default: the database's, mariadb:11\.4\.7\)/],
+    ['the MariaDB image for MySQL', (c) => ({ database: postgres(c, { engine: DatabaseEngine.mysql() }), image: 'docker.io/library/mariadb:11.4.7' }), 'image',
+      /it is the mariadb image, which has no mysql dump tools/],
+    ['noRolePasswords for MySQL', (c) => ({ database: postgres(c, { engine: DatabaseEngine.mysql() }), noRolePasswords: false }), 'noRolePasswords',
+      /it is a pg_dump setting and the database is mysql/],
     ['no database', () => ({ database: undefined }), 'database', /a SingleWriterDatabase/],
     ['the database\'s own volume', (c) => { const db = postgres(c); return { database: db, storage: undefined, volume: db.volume }; }, 'volume', /database's own data volume/],
     ['both volume and storage', (c) => ({ volume: new ExclusiveVolume(c, 'V', { storage: Size.gibibytes(1) }) }), 'storage', /volume \(Test\/V\) is given too/],
@@ -287,6 +362,19 @@ describe('bad input is refused early, naming the path, the prop and what is acce
 test('snapshot: the seed\'s nightly pg_dump, done correctly', () => {
   const chart = testChart({ namespace: 'db' });
   backup(chart, postgres(chart), { keepLast: 7 });
+  const manifests = synthValid(chart).filter(m => ['CronJob', 'NetworkPolicy', 'PersistentVolumeClaim'].includes(m.kind));
+  expect(YAML.stringify(manifests)).toMatchSnapshot();
+});
+
+test('snapshot: a nightly MariaDB dump with users and grants', () => {
+  const chart = testChart({ namespace: 'db' });
+  const db = new SingleWriterDatabase(chart, 'Db', {
+    metadata: { name: 'mariadb' },
+    engine: DatabaseEngine.mariadb(),
+    credentials: DatabaseCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Secret', 'mariadb-secret'), { passwordKey: 'password' }),
+    storage: Size.gibibytes(20),
+  });
+  backup(chart, db, { metadata: { name: 'mariadb-backup' }, keepLast: 7 });
   const manifests = synthValid(chart).filter(m => ['CronJob', 'NetworkPolicy', 'PersistentVolumeClaim'].includes(m.kind));
   expect(YAML.stringify(manifests)).toMatchSnapshot();
 });
