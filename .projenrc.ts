@@ -68,7 +68,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'], ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'src/imports/', '**/dist/'] },
 
   gitignore: ['.tmp/', 'examples/*/dist/', 'examples/*/cdk8s.out/', '.ci/work/'],
-  npmIgnoreOptions: { ignorePatterns: ['examples/', '.ci/', 'scripts/', 'vendor/'] },
+  // Anchored: an unanchored scripts/ would also drop lib/backups/scripts, the in-cluster scripts the constructs read.
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/.ci/', '/scripts/', '/vendor/'] },
 });
 
 // unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) names platform bindings that the npm registry our
