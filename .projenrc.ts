@@ -38,6 +38,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
     'esbuild@^0.28.2',
     '@types/js-yaml@^4.0.9',
+    // gitignore-style matching for `rwop audit` (.rwopignore, --exclude): esbuild bundles it into lib/cli/rwop.js.
+    'ignore@^7.0.5',
   ],
 
   // Snapshots are reviewed YAML: never rewrite them as a side effect of running the tests.

@@ -39,7 +39,7 @@ Options:
   -h, --help                   show this help
 
 Exit codes: 0 the plan is printed; 1 a pre-flight check failed (the reasons on standard error, or in the JSON);
-2 bad usage or unreadable input.
+2 bad usage, or input that is unreadable or empty.
 `;
 
 export const migrateCommand: Command = {

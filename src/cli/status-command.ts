@@ -3,8 +3,10 @@
 import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, readPathsOrStdin, UsageError } from './command';
 import type { Command } from './command';
 import type { CliIO } from './main';
+import { parseRfc3339 } from './rfc3339';
 import type { ClaimStatus, HolderStatus, StatusReport, WaitingPod } from './status';
 import { analyzeStatus, DEFAULT_STUCK_AFTER_SECONDS, formatDuration, newestTimestamp } from './status';
+import { safeJson, safeLines } from './terminal-safe';
 
 const FORMATS = ['text', 'json'] as const;
 type Format = typeof FORMATS[number];
@@ -33,7 +35,7 @@ wordings), the kubelet refuses the mount, or, for any claim, the volume is attac
 A holder is stuck when it is Terminating past --stuck-after or its node is not Ready.
 
 Exit codes: 0 healthy; 1 a pod waits on a held claim, a holder is stuck, a Multi-Attach error, or a
-ReadWriteOncePod claim that is not CSI; 2 bad usage or unreadable input.
+ReadWriteOncePod claim that is not CSI; 2 bad usage, or input that is unreadable or empty (a failed kubectl).
 `;
 
 export const statusCommand: Command = {
@@ -83,12 +85,9 @@ function parseStatusArgs(args: readonly string[]): StatusArgs {
   if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
     throw new UsageError(`--namespace must be a namespace name (lowercase letters, digits and "-", at most 63); got "${namespace}"`);
   }
-  let now: Date | undefined;
-  if (values.now !== undefined) {
-    // RFC 3339 as Kubernetes writes it; Date.parse alone would take "March 3" too.
-    const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(values.now) ? Date.parse(values.now) : NaN;
-    if (Number.isNaN(time)) throw new UsageError(`--now must be an RFC 3339 time such as 2025-03-10T09:45:00Z; got "${values.now}"`);
-    now = new Date(time);
+  const now = values.now === undefined ? undefined : parseRfc3339(values.now);
+  if (values.now !== undefined && now === undefined) {
+    throw new UsageError(`--now must be an RFC 3339 time that exists, such as 2025-03-10T09:45:00Z or 2025-03-10T10:45:00+01:00; got "${values.now}"`);
   }
   const stuckAfterSeconds = values['stuck-after'] === undefined ? DEFAULT_STUCK_AFTER_SECONDS : parseDuration(values['stuck-after']);
   return { paths: positionals, format: format as Format, namespace, now, stuckAfterSeconds, help: values.help ?? false };
@@ -103,7 +102,7 @@ export function parseDuration(text: string): number {
 }
 
 function formatStatusJson(report: StatusReport, nowSource: NowSource, exitCode: number): string {
-  return JSON.stringify({ schemaVersion: 1, nowSource, exitCode, ...report }, null, 2) + '\n';
+  return safeJson({ schemaVersion: 1, nowSource, exitCode, ...report }) + '\n';
 }
 
 /** One block per claim (its line, holders, waiting pods, problems with their actions), then a summary line. */
@@ -124,7 +123,7 @@ function formatStatusText(report: StatusReport, nowSource: NowSource, exitCode: 
     lines.push('');
   }
   lines.push(summaryLine(report, exitCode));
-  return lines.join('\n') + '\n';
+  return safeLines(lines) + '\n';
 }
 
 function claimLine(claim: ClaimStatus): string {
