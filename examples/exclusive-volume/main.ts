@@ -29,7 +29,8 @@ export interface PostgresRestoreProps {
 
 /**
  * A PostgreSQL in namespace `db` on the claim `postgres-data`, with nightly checkpointed snapshots, restored from one
- * of them in three steps, each a change of these manifests synced by GitOps (no `kubectl scale` for a sync to undo):
+ * of them in three steps, each a change of these manifests synced by GitOps (no `kubectl scale` for a sync to undo);
+ * `RESTORE_STEP=<n> npx cdk8s synth` renders step n:
  *
  * 1. `hibernate: true`: the Deployment runs no pod, the claim stays, the snapshot schedule is suspended (so nothing
  *    snapshots, or prunes, during the restore).
@@ -73,20 +74,22 @@ export class PostgresRestoreChart extends Chart {
 /** The nightly snapshot of 1 December 2026 to restore. */
 const SNAPSHOT = 'postgres-snapshots-postgres-data-20261201-0200';
 
+/**
+ * The manifests at each step of the restore, chosen with RESTORE_STEP (`RESTORE_STEP=2 npx cdk8s synth`); without it,
+ * the database as it runs before the restore. In an app of yours the steps are successive versions of the chart.
+ */
+const STEPS: Record<string, PostgresRestoreProps> = {
+  0: { hibernate: false },
+  1: { hibernate: true },
+  2: { hibernate: true, restoreFrom: SNAPSHOT },
+  3: { hibernate: false, restoreFrom: SNAPSHOT },
+};
+const step = process.env.RESTORE_STEP ?? '0';
+if (!Object.keys(STEPS).includes(step)) {
+  throw new Error(`RESTORE_STEP is "${step}"; accepted: 1, 2 or 3, or no RESTORE_STEP for the database before the restore`);
+}
+
 const app = new App();
 new ExclusiveDataChart(app, 'postgres-exclusive-data');
+new PostgresRestoreChart(app, 'postgres', STEPS[step]);
 app.synth();
-
-// The restore, one file per step: postgres.step-1-hibernate.k8s.yaml, postgres.step-2-restore.k8s.yaml and
-// postgres.step-3-start.k8s.yaml. In an app of yours the steps are three successive versions of one chart; here each
-// is a chart of the same id in an app of its own, so that the objects keep their names and selectors from step to step.
-const steps: Array<[string, PostgresRestoreProps]> = [
-  ['step-1-hibernate', { hibernate: true }],
-  ['step-2-restore', { hibernate: true, restoreFrom: SNAPSHOT }],
-  ['step-3-start', { hibernate: false, restoreFrom: SNAPSHOT }],
-];
-for (const [step, props] of steps) {
-  const stepApp = new App({ outputFileExtension: `.${step}.k8s.yaml` });
-  new PostgresRestoreChart(stepApp, 'postgres', props);
-  stepApp.synth();
-}
