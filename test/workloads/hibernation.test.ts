@@ -205,6 +205,19 @@ describe('bad input', () => {
       'SingleWriterWorkload', 'replicas', /is 2; a second pod would wait forever \(Pending\) .*accepted: 1 /);
   });
 
+  const combinations = [undefined, 0, 1, 2, 3].flatMap(replicas => [undefined, false, true].map(hibernate => ({ replicas, hibernate })));
+  test.each(combinations)('replicas $replicas, hibernate $hibernate: accepted only as 1, or as 0 while hibernating', ({ replicas, hibernate }) => {
+    const accepted = replicas === undefined || replicas === 1 || (replicas === 0 && hibernate === true);
+    const chart = testChart();
+    const build = () => new SingleWriterWorkload(chart, 'App', { ...workloadProps, replicas, hibernate });
+    if (!accepted) {
+      expectPropError(build, 'Test/App', 'SingleWriterWorkload', 'replicas', /accepted: /);
+      return;
+    }
+    build();
+    expect(only(synthWorkloads(chart), 'Deployment').spec.replicas).toBe(hibernate ? 0 : 1);
+  });
+
   test('hibernate must be a boolean', () => {
     expectPropError(() => new SingleWriterWorkload(testChart(), 'App', { ...workloadProps, hibernate: 'yes' as unknown as boolean }),
       'Test/App', 'SingleWriterWorkload', 'hibernate', /is "yes"; accepted: true .* or false/);
