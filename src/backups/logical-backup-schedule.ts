@@ -6,6 +6,7 @@ import {
   requireSeconds, requireTimeZone, startingDeadline,
 } from './backup-job';
 import { mysqlClientEnv, postgresClientEnv, postgresMajor } from './database-client';
+import { suspendWhileHibernating } from './hibernation-suspend';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
@@ -57,9 +58,10 @@ export interface LogicalBackupScheduleProps {
   readonly timeZone?: string;
 
   /**
-   * Suspend the schedule: no new run starts (a running one finishes).
+   * Suspend the schedule: no new run starts (a running one finishes). While the database hibernates the schedule is
+   * suspended whatever is given here (and `false` is refused).
    *
-   * @default false
+   * @default - false; true while the database hibernates
    */
   readonly suspend?: boolean;
 
@@ -270,7 +272,7 @@ export class LogicalBackupSchedule extends Construct {
       metadata,
       schedule: props.schedule,
       timeZone: props.timeZone,
-      suspend: props.suspend,
+      suspend: checked.suspend,
       concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
       startingDeadline: checked.startingDeadline,
       successfulJobsRetained: checked.successfulJobsRetained,
@@ -338,6 +340,8 @@ interface CheckedProps {
   readonly script: string;
   readonly namespace?: string;
   readonly image: string;
+  /** Suspended as asked, and always while the database hibernates. */
+  readonly suspend?: boolean;
   readonly keepLast: number;
   readonly lockWaitSeconds?: number;
   readonly activeDeadlineSeconds: number;
@@ -418,6 +422,7 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
     script,
     namespace,
     image,
+    suspend: suspendWhileHibernating(path, KIND, props.suspend, database),
     keepLast: requireCount(path, KIND, 'keepLast', props.keepLast, 1, 10000, 7),
     lockWaitSeconds: props.lockWaitTimeout === undefined ? undefined : requireSeconds(path, KIND, 'lockWaitTimeout', props.lockWaitTimeout, 1, 0),
     activeDeadlineSeconds: requireSeconds(path, KIND, 'activeDeadline', props.activeDeadline, 60, 6 * 3600),

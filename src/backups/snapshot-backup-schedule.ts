@@ -6,6 +6,7 @@ import {
   requireBoolean, requireCount, requireSchedule, requireSeconds, requireTimeZone, startingDeadline,
 } from './backup-job';
 import { postgresClientEnv, quiesceCommand } from './database-client';
+import { suspendWhileHibernating } from './hibernation-suspend';
 import { CheckedRetention, requireRetention } from './retention-check';
 import { BuiltInSnapshotEngineOptions, SnapshotEngine } from './snapshot-engine';
 import { SnapshotRetention } from './snapshot-retention';
@@ -105,9 +106,11 @@ export interface SnapshotBackupScheduleProps {
   readonly snapshotClassName?: string;
 
   /**
-   * Suspend the schedule: no new run starts (a running one finishes). Snapshots already taken are kept.
+   * Suspend the schedule: no new run starts (a running one finishes). Snapshots already taken are kept. While the
+   * checkpointed `database` hibernates the schedule is suspended whatever is given here (and `false` is refused), and
+   * the first snapshot's Job is left out; without a checkpoint the schedule keeps running (the volume is quiet).
    *
-   * @default false
+   * @default - false; true while the checkpointed database hibernates
    */
   readonly suspend?: boolean;
 
@@ -178,7 +181,7 @@ export class SnapshotBackupSchedule extends Construct {
   /** The CronJob (built-in engine). */
   public readonly cronJob?: kplus.CronJob;
 
-  /** The one-shot Job of the first snapshot (built-in engine, `initialSnapshot`). */
+  /** The one-shot Job of the first snapshot (built-in engine, `initialSnapshot`, unless the checkpointed database hibernates). */
   public readonly initialJob?: kplus.Job;
 
   /** The ServiceAccount the snapshot pods run as (built-in engine). */
@@ -220,6 +223,9 @@ export class SnapshotBackupSchedule extends Construct {
     const namespace = props.metadata?.namespace ?? Chart.of(scope).namespace;
     requireSameNamespace(path, props, targets, namespace);
     const checkpointed = requireCheckpoint(path, props, engine);
+    // A checkpoint reaches the database; a snapshot alone does not, and a hibernating database's volume is quiet.
+    const suspend = suspendWhileHibernating(path, KIND, props.suspend, checkpointed ? props.database : undefined);
+    const hibernating = checkpointed && props.database!.hibernate;
     const snapshotClassName = requireSnapshotClass(path, props);
     const retention = requireRetention(path, KIND, props.retention);
     const builtIn = engine._builtInOptions === undefined
@@ -235,7 +241,7 @@ export class SnapshotBackupSchedule extends Construct {
     const metadata: ApiObjectMetadata = { ...props.metadata, name: this.scheduleName, namespace };
 
     if (builtIn === undefined) {
-      this.snapshotSchedule = this.snapschedulerSchedule(metadata, targets, schedule, retention, snapshotClassName, props.suspend);
+      this.snapshotSchedule = this.snapschedulerSchedule(metadata, targets, schedule, retention, snapshotClassName, suspend);
       return;
     }
 
@@ -285,7 +291,7 @@ export class SnapshotBackupSchedule extends Construct {
       metadata,
       schedule: props.schedule,
       timeZone: props.timeZone,
-      suspend: props.suspend,
+      suspend,
       concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
       startingDeadline: builtIn.startingDeadline,
       successfulJobsRetained: builtIn.successfulJobsRetained,
@@ -296,7 +302,7 @@ export class SnapshotBackupSchedule extends Construct {
     // The Job's name gives the scheduled time, so that a retried pod computes the same snapshot names.
     this.addContainer(this.cronJob, pod, { JOB_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_LABEL, { key: 'batch.kubernetes.io/job-name' }) });
 
-    if (builtIn.initialSnapshot) {
+    if (builtIn.initialSnapshot && !hibernating) {
       this.initialJob = new BackupJob(this, 'InitialJob', {
         ...workloadProps,
         metadata: { ...metadata, name: `${this.scheduleName}-initial` },

@@ -24,7 +24,7 @@ export interface BuiltInSnapshotEngineOptions {
   /**
    * Also create a one-shot Job that takes a first snapshot as soon as the manifests are applied (run id `initial`),
    * instead of waiting for the first scheduled run. A Job's pod template cannot change: delete the Job before applying
-   * a changed one.
+   * a changed one. Left out while the checkpointed database hibernates.
    *
    * @default false
    */

@@ -5,6 +5,7 @@ import { DatabaseCredentials } from './database-credentials';
 import { DatabaseEngine } from './database-engine';
 import { createDisruptionBudget, podTemplateLabels } from './disruption-budget';
 import { DisruptionPolicy } from './disruption-policy';
+import { requireHibernate } from './hibernation';
 import { completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedPodSecurityContext } from './pod-security';
 import {
   SingleWriterContainer, containerProps, customContainer, engineContainer, placePods, requirePodOptions, scratchDirectories,
@@ -93,6 +94,20 @@ export interface ExclusiveStatefulSetProps {
    * @default 1
    */
   readonly replicas?: number;
+
+  /**
+   * Stop every replica and keep the data. While it hibernates the StatefulSet runs no pod (`replicas: 0`), every
+   * replica's claim stays (the claim retention policy must keep claims on scale-down: `whenScaled` `RETAIN`), and the
+   * PodDisruptionBudget stays and blocks nothing (there is no pod to evict); `replicas` is the count it starts again
+   * with, and `claimName()` and `podHost()` still name the replicas' claims and hosts.
+   *
+   * This is the way to stop it declaratively (a sync of the manifests undoes a `kubectl scale`), and to restore a
+   * replica: set `true` and sync; restore its claim (e.g. re-create `claimName(n)` from a VolumeSnapshot); set `false`
+   * and sync to start again.
+   *
+   * @default false
+   */
+  readonly hibernate?: boolean;
 
   /**
    * Whether pods are started and stopped one at a time, in order (`OrderedReady`), or all at once (`Parallel`).
@@ -383,7 +398,8 @@ const DEFAULT_CLAIM_TEMPLATE_NAME = 'data';
  * It comes with a headless Service (`clusterIP: None`) as the StatefulSet's `serviceName`, a rolling update that
  * replaces one pod at a time without surging, a claim retention policy that keeps the data by default, a preStop hook
  * and a grace period that covers it, startup/liveness/readiness probes, pods that meet the "restricted" Pod Security
- * Standard, and a PodDisruptionBudget per its `DisruptionPolicy`.
+ * Standard, and a PodDisruptionBudget per its `DisruptionPolicy`. `hibernate: true` stops every replica and keeps the
+ * claims, to pause it or restore it.
  *
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
  */
@@ -403,8 +419,11 @@ export class ExclusiveStatefulSet extends Construct {
   /** The disruption policy in force. */
   public readonly disruptionPolicy: DisruptionPolicy;
 
-  /** The number of replicas. */
+  /** The number of replicas: of pods when awake, and of claims. */
   public readonly replicas: number;
+
+  /** Whether the StatefulSet hibernates: no pod runs, and every replica's claim is kept. */
+  public readonly hibernate: boolean;
 
   /** The TCP port of the process and of the Service. */
   public readonly port: number;
@@ -447,6 +466,7 @@ export class ExclusiveStatefulSet extends Construct {
     addSynthChecks(this);
 
     this.replicas = validated.replicas;
+    this.hibernate = validated.hibernate;
     this.port = spec.port;
     this.mountPath = spec.mountPath;
     this.claimTemplateName = validated.claimTemplateName;
@@ -478,7 +498,7 @@ export class ExclusiveStatefulSet extends Construct {
       metadata,
       podMetadata: props.podLabels ? { labels: props.podLabels } : undefined,
       service: this.service,
-      replicas: this.replicas,
+      replicas: this.hibernate ? 0 : this.replicas,
       podManagementPolicy: props.podManagementPolicy,
       strategy: props.updateStrategy,
       terminationGracePeriod: grace,
@@ -622,6 +642,7 @@ class ExclusiveClaimStatefulSet extends kplus.StatefulSet {
 
 interface ValidatedProps {
   readonly replicas: number;
+  readonly hibernate: boolean;
   readonly storageQuantity: string;
   readonly storageClassName?: string;
   readonly volumeMode?: kplus.PersistentVolumeMode;
@@ -715,11 +736,18 @@ function validateProps(path: string, kind: string, props: ExclusiveStatefulSetPr
   }
   requireEnumValue(path, kind, 'claimRetentionPolicy.whenDeleted', retention?.whenDeleted, ClaimRetention, 'ClaimRetention');
   requireEnumValue(path, kind, 'claimRetentionPolicy.whenScaled', retention?.whenScaled, ClaimRetention, 'ClaimRetention');
+  const hibernate = requireHibernate(path, kind, props.hibernate);
+  if (hibernate && retention?.whenScaled === ClaimRetention.DELETE) {
+    throw invalidProp(path, kind, 'claimRetentionPolicy.whenScaled', retention.whenScaled,
+      'hibernate: true scales the StatefulSet to 0, and the controller would then delete every replica\'s claim (and, with a '
+      + 'Delete reclaim policy, its data); accepted: ClaimRetention.RETAIN while it hibernates');
+  }
 
   if (props.terminationGracePeriod !== undefined) requireDuration(path, kind, 'terminationGracePeriod', props.terminationGracePeriod, 1);
   requirePodOptions(path, kind, props);
   return {
     replicas,
+    hibernate,
     storageQuantity,
     storageClassName: props.storageClass?.name ?? className,
     volumeMode: props.volumeMode,

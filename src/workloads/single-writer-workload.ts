@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { registerExclusiveMount } from './claim-registry';
 import { createDisruptionBudget, podTemplateLabels } from './disruption-budget';
 import { DisruptionPolicy } from './disruption-policy';
+import { requireHibernate, requireSingleReplica } from './hibernation';
 import { LinterExemption } from './linter-exemption';
 import { completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedPodSecurityContext } from './pod-security';
 import {
@@ -112,11 +113,26 @@ export interface SingleWriterOptions {
 
   /**
    * Always 1: a second pod would wait forever for the ReadWriteOncePod volume. Anything else is an error; use
-   * `ExclusiveStatefulSet` for several replicas with a volume each.
+   * `ExclusiveStatefulSet` for several replicas with a volume each, and `hibernate: true` to run no pod (0 is refused).
    *
    * @default 1
    */
   readonly replicas?: number;
+
+  /**
+   * Stop the workload and keep its data. While it hibernates the Deployment runs no pod (`replicas: 0`), the claim
+   * stays (with its prune protection), the PodDisruptionBudget stays and blocks nothing (there is no pod to evict), and
+   * the backups that reach the database are suspended (`suspend: true`) without their first-run Job: every
+   * `LogicalBackupSchedule` of it, and a `SnapshotBackupSchedule` of it with a checkpoint. A `SnapshotBackupSchedule`
+   * without a checkpoint keeps running: the volume is quiet.
+   *
+   * This is the way to stop a single writer declaratively (a sync of the manifests undoes a `kubectl scale`), and to
+   * restore one: set `true` and sync; restore (e.g. give it a `volume` restored from a VolumeSnapshot); set `false`
+   * and sync to start it again.
+   *
+   * @default false
+   */
+  readonly hibernate?: boolean;
 
   /**
    * How a new version replaces the old pod. `Recreate`, or a rolling update that never surges (`maxSurge` 0): a
@@ -334,6 +350,7 @@ const DATA_VOLUME_NAME = 'data';
  * `Recreate` strategy and a ReadWriteOncePod `ExclusiveVolume`, a preStop hook and a grace period that covers it,
  * startup/liveness/readiness probes, pods that meet the "restricted" Pod Security Standard, a PodDisruptionBudget per
  * its `DisruptionPolicy`, a ClusterIP Service and a NetworkPolicy that lets in only the peers named.
+ * `hibernate: true` stops it (no pod) and keeps its data, to pause it or restore it.
  */
 export class SingleWriterWorkload extends Construct {
   /** The one-replica Deployment. */
@@ -368,6 +385,9 @@ export class SingleWriterWorkload extends Construct {
 
   /** The pod's PriorityClass, if any: pods that use the workload (backups) must not out-rank it. */
   public readonly priorityClassName?: string;
+
+  /** Whether the workload hibernates: no pod runs, the claim is kept, and backups that reach it are suspended. */
+  public readonly hibernate: boolean;
 
   private readonly kind: string;
 
@@ -417,12 +437,13 @@ export class SingleWriterWorkload extends Construct {
     this.terminationGracePeriod = grace;
     this.priorityClassName = props.priorityClassName;
     this.disruptionPolicy = disruptionPolicy;
+    this.hibernate = props.hibernate === true;
 
     const childMetadata = (suffix: string, name?: string) => childMetadataOf(metadata, suffix, name);
     const deployment = new SingleWriterDeployment(this, 'Deployment', {
       metadata: { ...metadata, annotations },
       podMetadata: props.podLabels ? { labels: props.podLabels } : undefined,
-      replicas: 1,
+      replicas: this.hibernate ? 0 : 1,
       strategy: props.strategy ?? kplus.DeploymentStrategy.recreate(),
       terminationGracePeriod: grace,
       automountServiceAccountToken: false,
@@ -582,11 +603,7 @@ function validateOptions(path: string, kind: string, props: SingleWriterOptions)
       'accepted: the size of the data volume to create, e.g. Size.gibibytes(20), or an ExclusiveVolume as volume');
   }
 
-  if (props.replicas !== undefined && props.replicas !== 1) {
-    throw invalidProp(path, kind, 'replicas', props.replicas,
-      'a second pod would wait forever (Pending) for the ReadWriteOncePod volume the first one holds; accepted: 1 '
-      + '(use ExclusiveStatefulSet for several replicas, each with a volume of its own)');
-  }
+  requireSingleReplica(path, kind, props.replicas, requireHibernate(path, kind, props.hibernate));
   requireStrategy(path, kind, props.strategy);
   if (props.shutdownBudget !== undefined) requireDuration(path, kind, 'shutdownBudget', props.shutdownBudget, 0);
   requirePodOptions(path, kind, props);

@@ -15,14 +15,14 @@ export interface SynthesizedExample {
 
 /**
  * Synthesizes examples/<name> with the real cdk8s CLI into a temporary directory (never into the example's dist/,
- * which belongs to the main job) and loads what it wrote.
+ * which belongs to the main job) and loads what it wrote. `env` is added to the app's environment.
  */
-export function synthExample(name: string): SynthesizedExample {
+export function synthExample(name: string, env: Record<string, string> = {}): SynthesizedExample {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
   try {
     execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', outdir], {
       cwd: path.join(ROOT, 'examples', name),
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      env: { ...process.env, ...env, CDK8S_CHECK_UPGRADE: 'false' },
       stdio: 'pipe',
     });
     const byFile: Record<string, any[]> = {};

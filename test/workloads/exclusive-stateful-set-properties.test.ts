@@ -85,6 +85,7 @@ const propsArb = fc.record({
   serviceName: sometimes(nameArb),
   podLabels: sometimes(labelsArb),
   replicas: sometimes(mostly(fc.integer({ min: 0, max: 5 }), fc.constantFrom(-1, 1.5, NaN))),
+  hibernate: sometimes(fc.boolean()),
   podManagementPolicy: sometimes(mostly(fc.constantFrom(kplus.PodManagementPolicy.ORDERED_READY, kplus.PodManagementPolicy.PARALLEL), fc.constant('Sequential'))),
   update: fc.oneof(fc.constant({ kind: 'default' as const }), fc.constant({ kind: 'onDelete' as const }),
     mostly(fc.integer({ min: 0, max: 4 }), fc.constant(-1)).map(partition => ({ kind: 'rolling' as const, partition }))),
@@ -126,6 +127,7 @@ function acceptable(p: Generated): boolean {
     && !(engine && p.volumeMode === kplus.PersistentVolumeMode.BLOCK)
     && isLabel(claimName)
     && p.whenDeleted !== 'Keep' && p.whenScaled !== 'delete'
+    && !(p.hibernate === true && p.whenScaled === ClaimRetention.DELETE)
     && (p.runs.kind === 'engine'
       ? p.runs.mountPath === undefined
       : !['redis', 'redis:latest'].includes(p.runs.image) && p.runs.port >= 1 && p.runs.port <= 65535
@@ -160,6 +162,7 @@ function toProps(p: Generated, chart: ReturnType<typeof testChart>): ExclusiveSt
     serviceName: p.serviceName,
     podLabels: p.podLabels,
     replicas: p.replicas,
+    hibernate: p.hibernate,
     podManagementPolicy: p.podManagementPolicy as kplus.PodManagementPolicy | undefined,
     updateStrategy: p.update.kind === 'default' ? undefined
       : p.update.kind === 'onDelete' ? kplus.StatefulSetUpdateStrategy.onDelete()
@@ -217,7 +220,8 @@ describe('ExclusiveStatefulSet properties', () => {
       expect(sts.spec.serviceName).toBe(services[0].metadata.name);
       expect(services[0].spec.clusterIP).toBe('None');
       expect(sts.metadata.name.length).toBeLessThanOrEqual(52);
-      expect(sts.spec.replicas).toBe(p.replicas ?? 1);
+      expect(sts.spec.replicas).toBe(p.hibernate === true ? 0 : p.replicas ?? 1);
+      expect(db!.replicas).toBe(p.replicas ?? 1);
 
       const claimName = p.claimTemplateName ?? 'data';
       expect(sts.spec.volumeClaimTemplates).toHaveLength(1);

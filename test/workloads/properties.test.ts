@@ -55,6 +55,7 @@ const workloadArb = fc.record({
   port: portArb,
   mountPath: pathArb,
   replicas: sometimes(mostly(fc.constant(1), fc.constantFrom(0, 2, 3))),
+  hibernate: sometimes(fc.boolean()),
   user: sometimes(mostly(fc.integer({ min: 1, max: 70000 }), fc.constant(0))),
   preStop: fc.boolean(),
   preStopTimeout: sometimes(secondsArb),
@@ -74,7 +75,7 @@ function workloadAccepted(c: WorkloadCase): boolean {
   const minimumGrace = minimumWorkloadGrace(c);
   return (c.name === undefined || DNS1035.test(c.name))
     && labelsOk
-    && (c.replicas === undefined || c.replicas === 1)
+    && (c.replicas === undefined || c.replicas === 1 || (c.replicas === 0 && c.hibernate === true))
     && whole(c.shutdownBudget)
     && (c.zone === undefined || c.zone !== '')
     && /^(localhost:5000\/|ghcr\.io\/|registry\.example\/)?[a-z0-9_/]+(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/.test(c.image) && !c.image.endsWith(':latest') && /[:@]/.test(c.image)
@@ -102,6 +103,7 @@ function buildWorkload(c: WorkloadCase) {
     mountPath: c.mountPath,
     storage: Size.gibibytes(1),
     replicas: c.replicas,
+    hibernate: c.hibernate,
     runAsUser: c.user,
     preStopCommand: c.preStop ? ['/bin/drain'] : undefined,
     preStopTimeout: c.preStopTimeout === undefined ? undefined : Duration.millis(c.preStopTimeout * 1000),
@@ -124,10 +126,10 @@ function expectOurError(error: unknown, construct: string): void {
 }
 
 /** What every accepted single writer must be. */
-function expectSoundOutput(manifests: any[], minimumGrace: number, maxUnavailable: number | undefined): void {
+function expectSoundOutput(manifests: any[], minimumGrace: number, maxUnavailable: number | undefined, hibernate = false): void {
   expect(validateManifests(manifests)).toEqual([]);
   const deployment = manifests.find(m => m.kind === 'Deployment');
-  expect(deployment.spec.replicas).toBe(1);
+  expect(deployment.spec.replicas).toBe(hibernate ? 0 : 1);
   expect(deployment.spec.strategy.type).toBe('Recreate');
   const spec = deployment.spec.template.spec;
   expect(restrictedViolations(spec)).toEqual([]);
@@ -157,7 +159,7 @@ test('SingleWriterWorkload: accepted props give sound, harness-valid output; rej
       return;
     }
     expect(workloadAccepted(c)).toBe(true);
-    expectSoundOutput(Testing.synth(built.chart), minimumWorkloadGrace(c), c.policy.max);
+    expectSoundOutput(Testing.synth(built.chart), minimumWorkloadGrace(c), c.policy.max, c.hibernate === true);
   }), RUNS);
 });
 

@@ -304,7 +304,7 @@ describe('bad input', () => {
   const W = 'SingleWriterWorkload';
   const cases: Array<[string, Partial<SingleWriterWorkloadProps>, string, RegExp]> = [
     ['two replicas', { replicas: 2 }, 'replicas', /is 2; a second pod would wait forever \(Pending\) .*accepted: 1 \(use ExclusiveStatefulSet/],
-    ['zero replicas', { replicas: 0 }, 'replicas', /accepted: 1/],
+    ['zero replicas', { replicas: 0 }, 'replicas', /hibernate: true, .*accepted: hibernate: true \(instead of replicas: 0\), or replicas: 1/],
     ['a surging rolling update', { strategy: kplus.DeploymentStrategy.rollingUpdate() }, 'strategy',
       /"RollingUpdate with maxSurge \\"25%\\""; a rolling update starts the new pod .*never finishes; accepted: kplus\.DeploymentStrategy\.recreate\(\)/],
     ['a surge of one', { strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1) }) }, 'strategy', /maxSurge 1"/],
