@@ -22,8 +22,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // reads large streams fast; yaml reads what needs positions and alias counting (see src/cli/yaml-stream.ts).
   deps: ['yaml@^2.6.0', 'js-yaml@^4.1.0'],
   bundledDeps: ['yaml', 'js-yaml'],
-  // The command is one bundled file (see the compile step): it starts without resolving dozens of modules.
-  bin: { rwop: 'lib/cli/rwop.js' },
+  // The command is one bundled file (see the compile step): it starts without resolving dozens of modules. Linked
+  // a second time as `kubectl-rwop`, the name kubectl looks for on PATH to run `kubectl rwop`.
+  bin: { 'rwop': 'lib/cli/rwop.js', 'kubectl-rwop': 'lib/cli/rwop.js' },
   // `main` loads the validation plugin without the peers and the constructs on first use (src/entry.ts).
   entrypoint: 'lib/entry.js',
   entrypointTypes: 'lib/index.d.ts',

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
+import { ClusterReadError } from './kubectl-live';
 import { InputError } from './read-manifests';
 
 /** Everything a command touches of the outside world, so that tests can fake it. */
@@ -13,6 +14,13 @@ export interface CliIO {
   readonly cwd: string;
   /** True when standard input is a terminal: then `rwop audit` with no path is a usage error, not a wait. */
   readonly stdinIsTTY?: boolean;
+  /**
+   * True when run as `kubectl rwop` (the executable is named kubectl-rwop): `rwop status` with no path then asks the
+   * cluster even when standard input is not a terminal, as kubectl itself would.
+   */
+  readonly kubectlPlugin?: boolean;
+  /** The environment of the programs a command runs (kubectl for `rwop status`); the process's own when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Writes to standard output as is (the caller ends its lines). */
   stdout(text: string): void;
   /** Writes to standard error as is. */
@@ -53,7 +61,7 @@ async function runCommand(command: Command, args: readonly string[], io: CliIO):
       io.stderr(`rwop ${command.name}: ${e.message}\nRun "rwop ${command.name} --help" for usage.\n`);
       return EXIT_USAGE;
     }
-    if (e instanceof InputError) {
+    if (e instanceof InputError || e instanceof ClusterReadError) {
       io.stderr(`rwop ${command.name}: ${e.message}\n`);
       return EXIT_USAGE;
     }

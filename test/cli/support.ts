@@ -13,7 +13,16 @@ export interface FakeIO extends CliIO {
   stdinReads: number;
 }
 
-export function fakeIO(options: { stdin?: string; cwd?: string; stdinIsTTY?: boolean } = {}): FakeIO {
+export interface RunOptions {
+  readonly stdin?: string;
+  readonly cwd?: string;
+  readonly stdinIsTTY?: boolean;
+  readonly kubectlPlugin?: boolean;
+  /** The environment of the programs the command runs (kubectl). */
+  readonly env?: Record<string, string | undefined>;
+}
+
+export function fakeIO(options: RunOptions = {}): FakeIO {
   const io: FakeIO = {
     out: [],
     err: [],
@@ -26,6 +35,8 @@ export function fakeIO(options: { stdin?: string; cwd?: string; stdinIsTTY?: boo
     },
     cwd: options.cwd ?? AUDIT_FIXTURES,
     stdinIsTTY: options.stdinIsTTY ?? false,
+    env: options.env,
+    kubectlPlugin: options.kubectlPlugin,
   };
   return io;
 }
@@ -38,7 +49,7 @@ export interface RunResult {
 }
 
 /** `rwop <argv>` in-process. */
-export async function rwop(argv: readonly string[], options: { stdin?: string; cwd?: string; stdinIsTTY?: boolean } = {}): Promise<RunResult> {
+export async function rwop(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const io = fakeIO(options);
   const code = await main(argv, io);
   return { code, stdout: io.out.join(''), stderr: io.err.join(''), io };
