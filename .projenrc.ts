@@ -115,6 +115,8 @@ project.postCompileTask.exec('mkdir -p lib/backups/scripts && cp src/backups/scr
 // resolving and loading ~40 modules. No source map: a stack trace is a bug report, and the map would be read on every start.
 // Part of `compile` itself, so that every task that compiles (examples, bench) runs the command users get.
 project.compileTask.exec('esbuild src/cli/bin.ts --bundle --platform=node --target=node20 --outfile=lib/cli/rwop.js --log-level=warning');
+// Executable in the package tarball too: krew installs `kubectl rwop` from that tarball as it is (npm pack keeps the mode).
+project.compileTask.exec('chmod +x lib/cli/rwop.js');
 
 // README.md's rule table is rendered from the rule modules; test/rules/rule-table.test.ts fails when it drifts.
 const docsRules = project.addTask('docs:rules', { description: 'Rewrite the rule table in README.md from src/rules' });
