@@ -39,6 +39,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
     'esbuild@^0.28.2',
     '@types/js-yaml@^4.0.9',
+    // gitignore-style matching for `rwop audit` (.rwopignore, --exclude): esbuild bundles it into lib/cli/rwop.js.
+    'ignore@^7.0.5',
   ],
 
   // Snapshots are reviewed YAML: never rewrite them as a side effect of running the tests.
@@ -46,6 +48,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
+      // `test` runs the unit tests: no external binary, no subprocess cdk8s CLI. The tests that run PostgreSQL,
+      // kubectl, shellcheck, promtool, the cdk8s CLI or the packed package are *.integration.test.ts, and those under
+      // test/integration/: `test:integration` runs them.
+      testPathIgnorePatterns: ['/node_modules/', '/test/integration/', '\\.integration\\.test\\.ts$'],
+      // Coverage costs time on every local run: CI asks for it (RWOP_COVERAGE=1, see the test task).
+      collectCoverage: false,
     },
   },
 
@@ -73,6 +81,23 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 project.package.addField('peerDependenciesMeta', Object.fromEntries(
   ['cdk8s', 'cdk8s-plus-27', 'constructs'].map((peer) => [peer, { optional: true }]),
 ));
+
+// Coverage when RWOP_COVERAGE is set (CI sets it), so that a local `npx projen test` stays quick.
+const testTask = project.tasks.tryFind('test')!;
+testTask.reset();
+testTask.exec('jest --passWithNoTests --ci ${RWOP_COVERAGE:+--coverage}', { receiveArgs: true });
+testTask.spawn(project.tasks.tryFind('eslint')!);
+
+// The integration tests: real PostgreSQL, kubectl, shellcheck and promtool, the cdk8s CLI, the packed package in a
+// fresh app. They need lib/ (compiled): the README's test command is `npx projen build && npx projen test:integration`.
+const integrationTests = project.addTask('test:integration', {
+  description: 'Run the tests that need external binaries (PostgreSQL, kubectl, shellcheck, promtool, the cdk8s CLI)',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+});
+integrationTests.exec(
+  "jest --ci --coverage=false --testPathIgnorePatterns=/node_modules/ --testMatch '<rootDir>/test/**/*.integration.test.ts' '<rootDir>/test/integration/**/*.test.ts'",
+  { receiveArgs: true },
+);
 
 // Go and .NET toolchains are not on our machines: `package` builds the npm tarball everywhere;
 // `package-all` (all five languages) stays available for a release machine that has them.

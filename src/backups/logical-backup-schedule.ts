@@ -17,7 +17,7 @@ import { registerExclusiveMount } from '../workloads/claim-registry';
 import { DatabaseFamily } from '../workloads/database-engine';
 import { PodIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../workloads/pod-security';
 import { SingleWriterDatabase } from '../workloads/single-writer-database';
-import { describeValue, requireImage } from '../workloads/validation';
+import { describeValue, refuseOtherCpu, requireImage } from '../workloads/validation';
 
 /**
  * Properties of a `LogicalBackupSchedule`.
@@ -375,6 +375,7 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
   if (props.resources !== undefined && (typeof props.resources !== 'object' || props.resources === null)) {
     throw invalidProp(path, KIND, 'resources', props.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { limit: Size.gibibytes(2) } }');
   }
+  refuseOtherCpu(path, KIND, 'resources', props.resources);
   return {
     namespace,
     image,

@@ -18,7 +18,7 @@ import { ExclusiveVolume } from '../volumes/exclusive-volume';
 import { IVolumeSnapshotClass } from '../volumes/volume-snapshot-class';
 import { PodIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../workloads/pod-security';
 import { SingleWriterDatabase } from '../workloads/single-writer-database';
-import { describeValue, requireImage } from '../workloads/validation';
+import { describeValue, refuseOtherCpu, requireImage } from '../workloads/validation';
 
 /**
  * Properties of a `SnapshotBackupSchedule`.
@@ -437,6 +437,7 @@ function requireBuiltIn(path: string, props: SnapshotBackupScheduleProps, option
   if (options.resources !== undefined && (typeof options.resources !== 'object' || options.resources === null)) {
     throw invalidProp(path, KIND, 'engine.resources', options.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { limit: Size.mebibytes(256) } }');
   }
+  refuseOtherCpu(path, KIND, 'engine.resources', options.resources);
   if (snapshotClassName !== undefined && snapshotClassName.length > 63) {
     throw invalidProp(path, KIND, props.snapshotClass ? 'snapshotClass' : 'snapshotClassName', snapshotClassName,
       'the built-in engine\'s script takes class names of at most 63 characters; accepted: a shorter VolumeSnapshotClass name');

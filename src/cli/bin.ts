@@ -8,9 +8,29 @@ import * as path from 'path';
 import { main } from './main';
 import type { CliIO } from './main';
 
+// A reader that stops early (`rwop audit | head -1`) closes the pipe: what is left to print has nowhere to go, and
+// the exit code must still be the command's verdict. Any other write error (a full disk) makes the output incomplete.
+let stdoutFailed = false;
+let stdoutClosed = false;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  stdoutClosed = true;
+  if (e.code === 'EPIPE') return;
+  stdoutFailed = true;
+  process.exitCode = 2;
+  process.stderr.write(`rwop: cannot write to standard output: ${e.message}\n`);
+});
+let stderrClosed = false;
+process.stderr.on('error', () => {
+  stderrClosed = true;
+});
+
 const io: CliIO = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => {
+    if (!stdoutClosed) process.stdout.write(text);
+  },
+  stderr: (text) => {
+    if (!stderrClosed) process.stderr.write(text);
+  },
   readStdin,
   cwd: process.cwd(),
   stdinIsTTY: process.stdin.isTTY === true,
@@ -18,18 +38,18 @@ const io: CliIO = {
   kubectlPlugin: path.basename(process.argv[1] ?? '') === 'kubectl-rwop',
 };
 
-function readStdin(): Promise<string> {
+function readStdin(): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });
 }
 
 // exitCode, not exit(): pending writes to a pipe are flushed before the process ends.
 main(process.argv.slice(2), io).then((code) => {
-  process.exitCode = code;
+  if (!stdoutFailed) process.exitCode = code;
 }, (e: unknown) => {
   process.stderr.write(`rwop: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exitCode = 2;

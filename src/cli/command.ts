@@ -4,6 +4,7 @@ import type { ParseArgsConfig } from 'util';
 import type { Manifest } from '../rules';
 import type { CliIO } from './main';
 import { readManifestInputs } from './read-manifests';
+import type { ReadOptions } from './read-manifests';
 
 /** Exit codes shared by every command. */
 export const EXIT_OK = 0;
@@ -44,9 +45,9 @@ ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: tr
 
 /**
  * The objects in `paths`, or on stdin when no path is given. Stdin that is a terminal is a UsageError carrying
- * `noInput`, the command's hint of what to give it.
+ * `noInput`, the command's hint of what to give it. A blank input is refused unless `options.allowEmpty`.
  */
-export async function readPathsOrStdin(paths: readonly string[], io: CliIO, noInput: string): Promise<Manifest[]> {
+export async function readPathsOrStdin(paths: readonly string[], io: CliIO, noInput: string, options: ReadOptions = {}): Promise<Manifest[]> {
   if (paths.length === 0 && io.stdinIsTTY) throw new UsageError(noInput);
-  return readManifestInputs(paths.length === 0 ? ['-'] : paths, io);
+  return readManifestInputs(paths.length === 0 ? ['-'] : paths, io, options);
 }

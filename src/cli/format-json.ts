@@ -1,8 +1,9 @@
 // `rwop audit --format json`: a stable, documented shape for scripts. Every key is always present (null when
 // unknown), so that consumers never test for a missing key. Bump `schemaVersion` on any incompatible change.
 import type { Finding, ObjectRef, Severity } from '../rules';
-import type { AuditReport, SeverityCounts } from './report';
+import type { AuditReport, FailOn, SeverityCounts } from './report';
 import { countFindings, failingFindings } from './report';
+import { safeJson } from './terminal-safe';
 
 /** The document `--format json` prints. */
 export interface JsonReport {
@@ -11,12 +12,18 @@ export interface JsonReport {
   readonly tool: { readonly name: 'rwop'; readonly version: string };
   readonly summary: SeverityCounts & {
     readonly objects: number;
-    readonly failOn: Severity;
+    readonly failOn: FailOn;
     /** True when `rwop audit` exits 1: an unsuppressed finding at or above `failOn`. */
     readonly failed: boolean;
+    /** How many files were not audited (listed in `skipped`). */
+    readonly skipped: number;
+    /** True under `--strict`: then any skipped file makes `rwop audit` exit 2. */
+    readonly strict: boolean;
   };
   /** In the engine's order: by severity, rule id, main object, message. */
   readonly findings: readonly JsonFinding[];
+  /** Files (and Helm charts, kustomizations that failed to render) that were not audited, and why. */
+  readonly skipped: readonly { readonly file: string; readonly reason: string }[];
 }
 
 export interface JsonFinding {
@@ -53,6 +60,8 @@ export function formatJson(report: AuditReport, version: string): string {
       ...countFindings(report.findings),
       failOn: report.failOn,
       failed: failingFindings(report.findings, report.failOn).length > 0,
+      skipped: report.skipped.length,
+      strict: report.strict,
     },
     findings: report.findings.map((found: Finding): JsonFinding => ({
       ruleId: found.ruleId,
@@ -62,8 +71,9 @@ export function formatJson(report: AuditReport, version: string): string {
       objects: found.objects.map(jsonObject),
       suppressed: found.suppressed ? { reason: found.suppressed.reason } : null,
     })),
+    skipped: report.skipped.map(({ file, reason }) => ({ file, reason })),
   };
-  return JSON.stringify(document, null, 2) + '\n';
+  return safeJson(document) + '\n';
 }
 
 function jsonObject(ref: ObjectRef): JsonObject {

@@ -1,11 +1,13 @@
 // `rwop audit --format sarif`: SARIF 2.1.0 as GitHub code scanning takes it (one run, rule metadata, file and line
-// of every object, related locations for the other objects of a finding, suppressions for suppressed findings).
+// of every object, related locations for the other objects of a finding, suppressions for suppressed findings, and
+// the files that were not audited as tool notifications, not results).
 import { createHash } from 'crypto';
 import type { Finding, ObjectRef, Rule, Severity } from '../rules';
 import type { PackageInfo } from './main';
 import { STDIN_FILE } from './read-manifests';
 import type { AuditReport } from './report';
 import { artifactUri, objectName } from './report';
+import { safeJson } from './terminal-safe';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -29,9 +31,10 @@ export function formatSarif(report: AuditReport, tool: PackageInfo): string {
         },
       },
       results: report.findings.map((found) => sarifResult(found, ruleIndex.get(found.ruleId), report.cwd)),
+      ...(report.skipped.length > 0 ? { invocations: [sarifInvocation(report)] } : {}),
     }],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return safeJson(log) + '\n';
 }
 
 function sarifRule(rule: Rule) {
@@ -65,6 +68,22 @@ function sarifResult(found: Finding, ruleIndex: number | undefined, cwd: string)
     // the object moves to another file. GitHub reads only this key, and computes a line-based one when it is absent.
     partialFingerprints: { primaryLocationLineHash: fingerprint(found) },
     ...(found.suppressed ? { suppressions: [{ kind: 'inSource', justification: found.suppressed.reason }] } : {}),
+  };
+}
+
+/** The skipped files as notifications: notes, or errors (and an unsuccessful run) under --strict. */
+function sarifInvocation(report: AuditReport) {
+  return {
+    executionSuccessful: !report.strict,
+    toolExecutionNotifications: report.skipped.map((skipped) => {
+      const uri = artifactUri(skipped.file, report.cwd, STDIN_FILE);
+      return {
+        descriptor: { id: 'skipped-file' },
+        level: report.strict ? 'error' : 'note',
+        message: { text: `${skipped.file}: skipped: ${skipped.reason}` },
+        ...(uri !== undefined ? { locations: [{ physicalLocation: { artifactLocation: { uri } } }] } : {}),
+      };
+    }),
   };
 }
 

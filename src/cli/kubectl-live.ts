@@ -5,6 +5,7 @@ import { spawn } from 'child_process';
 import type { Manifest } from '../rules';
 import type { CliIO } from './main';
 import { parseManifests } from './read-manifests';
+import { safeLines } from './terminal-safe';
 
 /**
  * What status reads, by fully qualified name so that a CRD with a clashing short name cannot be picked instead.
@@ -50,7 +51,7 @@ export async function readCluster(target: LiveTarget, io: CliIO): Promise<Manife
   const { code, stdout, stderr } = await runKubectl(kubectlGetArgs(target), io);
   if (code !== 0) throw new ClusterReadError(explainKubectlFailure(stderr, code, target));
   // Warnings (deprecations, a context's namespace overridden) are the user's to see, as kubectl would show them.
-  if (stderr.trim() !== '') io.stderr(stderr.endsWith('\n') ? stderr : `${stderr}\n`);
+  if (stderr.trim() !== '') io.stderr(`${safeLines(stderr.replace(/\n$/, '').split('\n'))}\n`);
   return parseManifests(stdout, CLUSTER_FILE);
 }
 

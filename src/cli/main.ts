@@ -7,6 +7,7 @@ import type { Command } from './command';
 import { COMMANDS } from './commands';
 import { ClusterReadError } from './kubectl-live';
 import { InputError } from './read-manifests';
+import { escapeControls, safeLines } from './terminal-safe';
 
 /** Everything a command touches of the outside world, so that tests can fake it. */
 export interface CliIO {
@@ -25,8 +26,8 @@ export interface CliIO {
   stdout(text: string): void;
   /** Writes to standard error as is. */
   stderr(text: string): void;
-  /** All of standard input, as UTF-8. */
-  readStdin(): Promise<string>;
+  /** All of standard input, as bytes (the reader checks that they are UTF-8). */
+  readStdin(): Promise<Uint8Array>;
 }
 
 /** Runs `rwop <argv...>` (argv without `node` and the script) and returns its exit code. */
@@ -47,7 +48,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   if (first === 'help') return rest.length === 0 ? main(['--help'], io) : main([rest[0], '--help'], io);
   const command = COMMANDS.find((candidate) => candidate.name === first);
   if (!command) {
-    io.stderr(`rwop: unknown ${first.startsWith('-') ? 'option' : 'command'} "${first}"\n\n${usage()}`);
+    io.stderr(`rwop: unknown ${first.startsWith('-') ? 'option' : 'command'} "${escapeControls(first)}"\n\n${usage()}`);
     return EXIT_USAGE;
   }
   return runCommand(command, rest, io);
@@ -57,12 +58,18 @@ async function runCommand(command: Command, args: readonly string[], io: CliIO):
   try {
     return await command.run(args, io);
   } catch (e) {
+    // The messages quote arguments and input (file names, keys): escaped, as all our text output.
     if (e instanceof UsageError) {
-      io.stderr(`rwop ${command.name}: ${e.message}\nRun "rwop ${command.name} --help" for usage.\n`);
+      io.stderr(`rwop ${command.name}: ${safeLines(e.message.split('\n'))}\nRun "rwop ${command.name} --help" for usage.\n`);
       return EXIT_USAGE;
     }
-    if (e instanceof InputError || e instanceof ClusterReadError) {
-      io.stderr(`rwop ${command.name}: ${e.message}\n`);
+    if (e instanceof InputError) {
+      io.stderr(`rwop ${command.name}: ${escapeControls(e.message)}\n`);
+      return EXIT_USAGE;
+    }
+    // kubectl's words (and the server's, in them) on several lines: each escaped.
+    if (e instanceof ClusterReadError) {
+      io.stderr(`rwop ${command.name}: ${safeLines(e.message.split('\n'))}\n`);
       return EXIT_USAGE;
     }
     // A bug of ours: say so, with the stack, and never exit 0 or 1 (which CI would read as a verdict).
@@ -85,7 +92,7 @@ function usage(): string {
     '  -h, --help     show this help (rwop <command> --help for a command)',
     '  -V, --version  print the version',
     '',
-    'Exit codes: 0 success, 1 findings (audit), 2 bad usage or unreadable input.',
+    'Exit codes: 0 success, 1 findings (audit), 2 bad usage, or input that is unreadable or empty.',
     '',
   ].join('\n');
 }

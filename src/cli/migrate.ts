@@ -8,10 +8,14 @@
 // the same inputs (a test holds them together), written here without cdk8s so that `rwop` starts fast.
 import { stringify } from 'yaml';
 import { WorkloadOwners } from './status';
+import { isCsiDriverName, isDns1123Subdomain } from '../internal/names';
+import { shellQuote as q } from '../internal/shell';
+import { ruleById } from '../rules/all';
+import { runRules } from '../rules/engine';
 import { ManifestIndex } from '../rules/manifest-index';
 import type { IndexedObject } from '../rules/manifest-index';
-import { accessModesOf, asArray, asObject, asString, RWO, RWOP } from '../rules/support';
-import type { KubeObject, Manifest } from '../rules/types';
+import { accessModesOf, asArray, asObject, asString, refKey, RWO, RWOP } from '../rules/support';
+import type { Finding, KubeObject, Manifest } from '../rules/types';
 
 export type MigrationPath = 'in-place' | 'snapshot';
 
@@ -43,8 +47,12 @@ export interface WorkloadUse {
   readonly start: readonly string[];
 }
 
+/** What a step does to the claim, its volume or its workloads: how the script says where a failed run left them. */
+export type StepEffect = 'retain' | 'stop' | 'delete-claim' | 'start' | 'restore-policy';
+
 export interface PlanStep {
   readonly title: string;
+  readonly effect?: StepEffect;
   /** Shell lines (bash), in order; `#` lines are comments. */
   readonly commands: readonly string[];
   /** YAML applied by the step's `kubectl apply -f - <<EOF` (the last command), when it has one. */
@@ -66,6 +74,10 @@ export interface MigrationPlan {
   readonly steps: readonly PlanStep[];
   /** The objects the steps apply (literal values only when the input gave them). */
   readonly objects: readonly KubeObject[];
+  /** The commands that undo the steps up to the claim's deletion: start the workloads, restore the reclaim policy. */
+  readonly rollback: readonly string[];
+  /** The shell variables the first step reads from the cluster and later steps use (no input only): a resumed run needs them given. */
+  readonly runTimeFacts: readonly string[];
 }
 
 /** The annotations ExclusiveVolume and VolumeSnapshot add by default (`protectFromPrune`), in their order. */
@@ -101,8 +113,9 @@ export function planMigration(manifests: readonly Manifest[] | undefined, option
 function checkedPlan(index: ManifestIndex, options: MigrateOptions, snapshotName: string): MigrationPlan {
   const { namespace, claim: claimName, via } = options;
   const checks: PlanCheck[] = [];
+  const empty = { steps: [], objects: [], rollback: [], runTimeFacts: [] };
   const blocked = (volume: string | null = null, workloads: WorkloadUse[] = []): MigrationPlan =>
-    ({ namespace, claim: claimName, via, checkedAgainstInput: true, checks, blocked: true, volume, workloads, steps: [], objects: [] });
+    ({ namespace, claim: claimName, via, checkedAgainstInput: true, checks, blocked: true, volume, workloads, ...empty });
 
   const claim = index.claim(namespace, claimName);
   if (!claim) {
@@ -127,6 +140,15 @@ function checkedPlan(index: ManifestIndex, options: MigrateOptions, snapshotName
     : { id: 'bound', status: 'failed', detail: `the claim is ${phase ?? 'without a phase'}${volumeName ? ` (volumeName ${volumeName})` : ''}: only a Bound claim has a volume to migrate` });
 
   const volume = volumeName === undefined ? undefined : index.ofKind('PersistentVolume').find((pv) => pv.name === volumeName);
+  const unusable = unusableValues(index, claim, volume);
+  if (unusable.length > 0) {
+    checks.push({
+      id: 'input-values',
+      status: 'failed',
+      detail: `the input has values that the API server would not accept and that the script would have to use: ${unusable.join('; ')}`,
+    });
+    return blocked();
+  }
   const driver = volume && asString(asObject(asObject(volume.object.spec).csi).driver);
   if (!volume) {
     if (volumeName) {
@@ -149,6 +171,8 @@ function checkedPlan(index: ManifestIndex, options: MigrateOptions, snapshotName
   checks.push(resizeCheck(claim.object));
   const uses = workloadUses(index, namespace, claimName);
   checks.push(workloadCheck(uses, namespace, claimName));
+  // Only for a claim that can otherwise be migrated: a hazard of a migration that cannot happen is noise.
+  if (!checks.some((check) => check.status === 'failed')) checks.push(migrationFindingsCheck(index, claim, volume));
 
   const policy = volume && asString(asObject(volume.object.spec).persistentVolumeReclaimPolicy);
   if (volume) {
@@ -194,6 +218,98 @@ function checkedPlan(index: ManifestIndex, options: MigrateOptions, snapshotName
     ? inPlaceSteps(facts, workloads, false)
     : snapshotSteps(facts, workloads, snapshotName, snapshotClass, false, verifySnapshotClass ? driver : undefined);
   return { namespace, claim: claimName, via, checkedAgainstInput: true, checks, blocked: false, volume: volumeName!, workloads, ...build };
+}
+
+/** Where the script keeps a workload's replica count while it is scaled to zero. */
+export const REPLICAS_ANNOTATION = 'rwop.dev/migrate-replicas';
+export const REPLICAS_JSONPATH = '{.metadata.annotations.rwop\\.dev/migrate-replicas}';
+
+const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+const RECLAIM_POLICIES = ['Retain', 'Delete', 'Recycle'];
+const VOLUME_MODES = ['Filesystem', 'Block'];
+
+/**
+ * Every value of the input that the script would use, checked against the syntax the API server gives it (a dump can
+ * still carry anything: an owner reference's name is only checked for being non-empty). Each problem names the object,
+ * the field and the value.
+ */
+function unusableValues(index: ManifestIndex, claim: IndexedObject, volume: IndexedObject | undefined): string[] {
+  const problems: string[] = [];
+  const where = (object: IndexedObject) => `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${JSON.stringify(object.name)}`;
+  const expect = (object: IndexedObject, field: string, value: unknown, valid: (text: string) => boolean, accepted: string) => {
+    if (value === undefined) return;
+    if (typeof value !== 'string' || !valid(value)) problems.push(`${where(object)}: ${field} ${JSON.stringify(value)} is not ${accepted}`);
+  };
+  const objectName = (object: IndexedObject) => expect(object, 'metadata.name', object.name, isDns1123Subdomain, 'a DNS-1123 subdomain');
+  const ownerReferences = (object: IndexedObject) => asArray(asObject(object.object.metadata).ownerReferences).forEach((raw, i) => {
+    const owner = asObject(raw);
+    expect(object, `metadata.ownerReferences[${i}].kind`, owner.kind ?? '', (kind) => KIND.test(kind), 'a kind');
+    expect(object, `metadata.ownerReferences[${i}].name`, owner.name ?? '', isDns1123Subdomain, 'a DNS-1123 subdomain');
+  });
+
+  const spec = asObject(claim.object.spec);
+  expect(claim, 'spec.volumeName', spec.volumeName || undefined, isDns1123Subdomain, 'a DNS-1123 subdomain');
+  expect(claim, 'spec.storageClassName', spec.storageClassName || undefined, isDns1123Subdomain, 'a DNS-1123 subdomain');
+  expect(claim, 'spec.volumeMode', spec.volumeMode, (mode) => VOLUME_MODES.includes(mode), VOLUME_MODES.join(' or '));
+  if (volume) {
+    const volumeSpec = asObject(volume.object.spec);
+    expect(volume, 'spec.persistentVolumeReclaimPolicy', volumeSpec.persistentVolumeReclaimPolicy, (policy) => RECLAIM_POLICIES.includes(policy), RECLAIM_POLICIES.join(', '));
+    expect(volume, 'spec.csi.driver', asObject(volumeSpec.csi).driver, isCsiDriverName, 'a CSI driver name');
+  }
+  for (const template of index.claimUses.get(`${claim.namespace}/${claim.name}`)?.templates ?? []) {
+    const workload = template.workload;
+    if (workload.kind !== 'Pod') objectName(workload);
+  }
+  for (const pod of index.ofKind('Pod')) {
+    if (pod.namespace !== claim.namespace || !mountsClaim(pod.object, claim.name)) continue;
+    objectName(pod);
+    ownerReferences(pod);
+    for (const raw of asArray(asObject(pod.object.metadata).ownerReferences)) {
+      const owner = asObject(raw);
+      const controller = index.ofKind(String(owner.kind)).find((candidate) => candidate.namespace === pod.namespace && candidate.name === owner.name);
+      if (controller) ownerReferences(controller);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+/**
+ * The rules engine over the input as it will be after the migration (the claim, and its volume, ReadWriteOncePod)
+ * against the input as it is: each error or warning that only the migrated input has is a hazard the migration would
+ * create (a RollingUpdate that deadlocks, a CronJob that can never start): each stops the plan, with its fix.
+ */
+function migrationFindingsCheck(index: ManifestIndex, claim: IndexedObject, volume: IndexedObject | undefined): PlanCheck {
+  const asRwop = (entry: IndexedObject): KubeObject => ({ ...entry.object, spec: { ...asObject(entry.object.spec), accessModes: [RWOP] } });
+  const before = index.objects.map((entry) => ({ object: entry.object }));
+  const after = index.objects.map((entry) => ({ object: entry === claim || entry === volume ? asRwop(entry) : entry.object }));
+  const key = (found: Finding) => [found.ruleId, ...found.objects.map(refKey)].join('\u0000');
+  const blocking = (findings: Finding[]) => findings.filter((found) => !found.suppressed && found.severity !== 'info');
+  const existing = new Set(blocking(runRules(before)).map(key));
+  const created = blocking(runRules(after)).filter((found) => !existing.has(key(found)));
+  if (created.length === 0) {
+    return { id: 'new-hazards', status: 'passed', detail: 'the rules find no hazard that ReadWriteOncePod would create in the input' };
+  }
+  return {
+    id: 'new-hazards',
+    status: 'failed',
+    detail: `once the claim is ReadWriteOncePod, the rules find ${created.length} new hazard${created.length === 1 ? '' : 's'}; fix ${created.length === 1 ? 'it' : 'each'} first, then run rwop migrate again:\n`
+      + created.map((found) => `    - ${found.severity} ${found.ruleId}: ${found.message}\n      fix: ${fixOf(found)}`).join('\n'),
+  };
+}
+
+/** The rule's remediation, with the command that applies it to the object when there is one. */
+function fixOf(found: Finding): string {
+  const remediation = ruleById(found.ruleId)?.remediation ?? '';
+  const [main] = found.objects;
+  const patch = (resource: string, body: KubeObject) =>
+    `kubectl patch ${q(`${resource}/${main.name}`)} -n ${q(main.namespace ?? 'default')} --type=merge -p ${q(JSON.stringify(body))}`;
+  if (found.ruleId === 'rwop-rolling-update-surge' && main?.kind === 'Deployment') {
+    return `${remediation} Before the migration: ${patch('deployment', { spec: { strategy: { type: 'Recreate', rollingUpdate: null } } })}`;
+  }
+  if (found.ruleId === 'rwop-cronjob-overlap' && main?.kind === 'CronJob') {
+    return `${remediation} Before the migration: ${patch('cronjob', { spec: { concurrencyPolicy: 'Forbid' } })}`;
+  }
+  return remediation;
 }
 
 function accessModesCheck(modes: readonly string[], via: MigrationPath): PlanCheck {
@@ -290,40 +406,34 @@ function mountsClaim(pod: KubeObject, claimName: string): boolean {
   return asArray(asObject(pod.spec).volumes).some((volume) => asObject(asObject(volume).persistentVolumeClaim).claimName === claimName);
 }
 
-const SCALABLE: Record<string, string> = {
-  Deployment: 'deployment', StatefulSet: 'statefulset', ReplicaSet: 'replicaset', ReplicationController: 'replicationcontroller',
-};
+const SCALABLE = new Map([
+  ['Deployment', 'deployment'], ['StatefulSet', 'statefulset'], ['ReplicaSet', 'replicaset'], ['ReplicationController', 'replicationcontroller'],
+]);
 
 function workloadUse(kind: string, name: string, namespace: string, pods: string[], object: KubeObject | undefined): WorkloadUse {
   const workload = `${kind}/${name}`;
-  const where = `-n ${namespace}`;
-  const resource = SCALABLE[kind];
+  const where = `-n ${q(namespace)}`;
+  const resource = SCALABLE.get(kind);
   if (resource) {
-    const variable = shellName(`${resource}_${name}_replicas`);
-    return {
-      workload,
-      pods,
-      stop: [
-        `${variable}=$(kubectl get ${resource} ${name} ${where} -o jsonpath='{.spec.replicas}')`,
-        `kubectl scale ${resource} ${name} ${where} --replicas=0`,
-      ],
-      start: [`kubectl scale ${resource} ${name} ${where} --replicas="\${${variable}}"`],
-    };
+    // The replica count is kept on the workload itself, so that a resumed or rolled-back run still has it.
+    const ref = q(`${resource}/${name}`);
+    return { workload, pods, stop: [`save_replicas ${ref} ${q(namespace)}`], start: [`restore_replicas ${ref} ${q(namespace)}`] };
   }
   if (kind === 'CronJob') {
     const suspended = asObject(object?.spec).suspend === true;
+    const ref = q(`cronjob/${name}`);
     return {
       workload,
       pods,
-      stop: [`kubectl patch cronjob ${name} ${where} -p '{"spec":{"suspend":true}}'`],
-      start: suspended ? [`# CronJob ${name} was suspended before the migration: left suspended`] : [`kubectl patch cronjob ${name} ${where} -p '{"spec":{"suspend":false}}'`],
+      stop: [`kubectl patch ${ref} ${where} -p '{"spec":{"suspend":true}}'`],
+      start: suspended ? [`# CronJob ${name} was suspended before the migration: left suspended`] : [`kubectl patch ${ref} ${where} -p '{"spec":{"suspend":false}}'`],
     };
   }
   if (kind === 'Job') {
     return {
       workload,
       pods,
-      stop: [`kubectl wait --for=condition=complete job/${name} ${where} --timeout=1h`],
+      stop: [`kubectl wait --for=condition=complete ${q(`job/${name}`)} ${where} --timeout=1h`],
       start: [`# Job ${name} ran to completion before the migration: nothing to restart`],
     };
   }
@@ -331,7 +441,7 @@ function workloadUse(kind: string, name: string, namespace: string, pods: string
   return {
     workload,
     pods,
-    stop: pods.map((pod) => `kubectl delete pod ${pod} ${where}`),
+    stop: pods.map((pod) => `kubectl delete ${q(`pod/${pod}`)} ${where}`),
     start: [`# ${workload} is not managed by a controller: re-create it from its manifest`],
   };
 }
@@ -433,7 +543,8 @@ function uncheckedPlan(options: MigrateOptions, snapshotName: string): Migration
 /** The verification steps a plan without input starts with: read the facts, check them, stop with a reason. */
 function runTimeChecks(facts: ClaimFacts, via: MigrationPath, snapshotClass: string | undefined): PlanStep {
   const { namespace, claim } = facts;
-  const pvc = `kubectl get pvc ${claim} -n ${namespace}`;
+  const pvc = `kubectl get ${q(`pvc/${claim}`)} -n ${q(namespace)}`;
+  // Every value read here goes into later commands and the claim's YAML: each must have the syntax the API server gives it.
   const commands = [
     `${pvc} >/dev/null || stop "there is no PersistentVolumeClaim ${namespace}/${claim}"`,
     `MODES=$(${pvc} -o jsonpath='{.spec.accessModes}')`,
@@ -442,26 +553,37 @@ function runTimeChecks(facts: ClaimFacts, via: MigrationPath, snapshotClass: str
       : 'case "$MODES" in *ReadWriteOncePod*) stop "the claim already asks for ReadWriteOncePod: nothing to migrate" ;; esac',
     `[ "$(${pvc} -o jsonpath='{.status.phase}')" = Bound ] || stop "the claim is not Bound to a PersistentVolume"`,
     `PV=$(${pvc} -o jsonpath='{.spec.volumeName}')`,
-    'DRIVER=$(kubectl get pv "$PV" -o jsonpath=\'{.spec.csi.driver}\')',
+    'case "$PV" in \'\'|[!a-z0-9]*|*[!a-z0-9.-]*) stop "the claim\'s spec.volumeName is not a PersistentVolume name: $PV" ;; esac',
+    'DRIVER=$(kubectl get "pv/$PV" -o jsonpath=\'{.spec.csi.driver}\')',
     '[ -n "$DRIVER" ] || stop "PersistentVolume $PV is not a CSI volume: Kubernetes supports ReadWriteOncePod for CSI volumes only"',
+    'case "$DRIVER" in [!A-Za-z0-9]*|*[!A-Za-z0-9.-]*) stop "PersistentVolume $PV: spec.csi.driver is not a CSI driver name: $DRIVER" ;; esac',
     `RESIZING=$(${pvc} -o jsonpath='{.status.conditions[*].type}{.status.allocatedResourceStatuses.storage}')`,
     '[ -z "$RESIZING" ] || stop "a resize or modification is pending ($RESIZING): let it finish first"',
     // What the new claim needs: in place, the request and the policy to restore; from a snapshot, the old capacity.
-    via === 'in-place' ? `STORAGE=$(${pvc} -o jsonpath='{.spec.resources.requests.storage}')` : `CAPACITY=$(${pvc} -o jsonpath='{.status.capacity.storage}')`,
+    ...(via === 'in-place'
+      ? [`STORAGE=$(${pvc} -o jsonpath='{.spec.resources.requests.storage}')`, quantityGuard('STORAGE', 'spec.resources.requests.storage')]
+      : [`CAPACITY=$(${pvc} -o jsonpath='{.status.capacity.storage}')`, quantityGuard('CAPACITY', 'status.capacity.storage')]),
     `STORAGE_CLASS=$(${pvc} -o jsonpath='{.spec.storageClassName}')`,
+    'case "$STORAGE_CLASS" in *[!a-z0-9.-]*) stop "the claim\'s spec.storageClassName is not a StorageClass name: $STORAGE_CLASS" ;; esac',
     `VOLUME_MODE=$(${pvc} -o jsonpath='{.spec.volumeMode}')`,
-    ...(via === 'in-place' ? ['RECLAIM_POLICY=$(kubectl get pv "$PV" -o jsonpath=\'{.spec.persistentVolumeReclaimPolicy}\')'] : []),
+    'case "$VOLUME_MODE" in Filesystem|Block) ;; *) stop "the claim\'s spec.volumeMode is not Filesystem or Block: $VOLUME_MODE" ;; esac',
+    'RECLAIM_POLICY=$(kubectl get "pv/$PV" -o jsonpath=\'{.spec.persistentVolumeReclaimPolicy}\')',
+    'case "$RECLAIM_POLICY" in Retain|Delete|Recycle) ;; *) stop "PersistentVolume $PV: spec.persistentVolumeReclaimPolicy is not Retain, Delete or Recycle: $RECLAIM_POLICY" ;; esac',
   ];
   if (via === 'snapshot') commands.push(...snapshotClassGuards(snapshotClass, '$DRIVER'));
   return { title: 'Pre-flight checks: read the claim and its volume, stop with the reason if one fails', commands };
 }
 
-/** The snapshot CRDs are installed and a class (the given one, else any) exists for `driver` (a name or `$DRIVER`). */
+function quantityGuard(variable: string, field: string): string {
+  return `case "$${variable}" in ''|[!0-9.+-]*|*[!0-9A-Za-z.+-]*) stop "the claim's ${field} is not a quantity: $${variable}" ;; esac`;
+}
+
+/** The snapshot CRDs are installed and a class (the given one, else any) exists for `driver` (a name, or `$DRIVER` read at run time). */
 function snapshotClassGuards(snapshotClass: string | undefined, driver: string): string[] {
   return [
-    'kubectl get crd volumesnapshots.snapshot.storage.k8s.io >/dev/null || stop "the VolumeSnapshot CRDs are not installed (external-snapshotter)"',
+    'kubectl get crd/volumesnapshots.snapshot.storage.k8s.io >/dev/null || stop "the VolumeSnapshot CRDs are not installed (external-snapshotter)"',
     snapshotClass
-      ? `[ "$(kubectl get volumesnapshotclass ${snapshotClass} -o jsonpath='{.driver}')" = "${driver}" ] || stop "VolumeSnapshotClass ${snapshotClass} does not exist or is not for driver ${driver}"`
+      ? `[ "$(kubectl get ${q(`volumesnapshotclass/${snapshotClass}`)} -o jsonpath='{.driver}')" = "${driver}" ] || stop "VolumeSnapshotClass ${snapshotClass} does not exist or is not for driver ${driver}"`
       : `[ -n "$(kubectl get volumesnapshotclass -o jsonpath="{.items[?(@.driver==\\"${driver}\\")].metadata.name}")" ] || stop "no VolumeSnapshotClass for driver ${driver}"`,
   ];
 }
@@ -486,9 +608,11 @@ interface ClaimFacts {
   readonly managedBy?: string;
 }
 
-function inPlaceSteps(facts: ClaimFacts, workloads: readonly WorkloadUse[], runTime: boolean): Pick<MigrationPlan, 'steps' | 'objects'> {
+type PlanBuild = Pick<MigrationPlan, 'steps' | 'objects' | 'rollback' | 'runTimeFacts'>;
+
+function inPlaceSteps(facts: ClaimFacts, workloads: readonly WorkloadUse[], runTime: boolean): PlanBuild {
   const { namespace, claim } = facts;
-  const pv = runTime ? '"$PV"' : facts.volume;
+  const pv = volumeRef(facts, runTime);
   const steps: PlanStep[] = [];
   if (runTime) steps.push(runTimeChecks(facts, 'in-place', undefined));
   if (facts.managedBy) steps.push(gitOpsStep(facts));
@@ -497,11 +621,11 @@ function inPlaceSteps(facts: ClaimFacts, workloads: readonly WorkloadUse[], runT
   steps.push(deleteClaimStep(facts, pv, true));
   steps.push({
     title: 'Let a new claim bind the volume: clear its claimRef.uid (the volume stays reserved for the claim name)',
-    commands: [`kubectl patch pv ${pv} -p '{"spec":{"claimRef":{"uid":""}}}'`],
+    commands: [`kubectl patch ${pv} -p '{"spec":{"claimRef":{"uid":""}}}'`],
   });
   steps.push({
     title: 'Make the volume ReadWriteOncePod only (it cannot be combined with another access mode)',
-    commands: [`kubectl patch pv ${pv} -p '{"spec":{"accessModes":["ReadWriteOncePod"]}}'`],
+    commands: [`kubectl patch ${pv} -p '{"spec":{"accessModes":["ReadWriteOncePod"]}}'`],
   });
   const newClaim = claimObject(facts, { volumeName: facts.volume });
   const yaml = renderYaml(newClaim, runTime);
@@ -509,22 +633,23 @@ function inPlaceSteps(facts: ClaimFacts, workloads: readonly WorkloadUse[], runT
     title: `Re-create the claim as ReadWriteOncePod, bound to ${runTime ? 'the volume' : facts.volume} by volumeName (what ExclusiveVolume with volumeName synthesizes)`,
     commands: [
       applyCommand(runTime),
-      `kubectl wait --for=jsonpath='{.status.phase}'=Bound pvc/${claim} -n ${namespace} --timeout=2m`,
+      `kubectl wait --for=jsonpath='{.status.phase}'=Bound ${q(`pvc/${claim}`)} -n ${q(namespace)} --timeout=2m`,
     ],
     manifest: yaml,
   });
   steps.push(startStep(workloads));
-  steps.push(restoreStep(facts, pv, runTime));
-  return { steps, objects: [newClaim] };
+  const restore = restoreStep(facts, pv, runTime);
+  steps.push(restore);
+  return { steps, objects: [newClaim], rollback: rollbackOf(workloads, restore), runTimeFacts: runTime ? ['PV', 'STORAGE', 'STORAGE_CLASS', 'VOLUME_MODE', 'RECLAIM_POLICY'] : [] };
 }
 
 /** `verifyClassFor`: the driver whose snapshot class (and the snapshot CRDs) the script must check, the input having shown neither. */
 function snapshotSteps(
   facts: ClaimFacts, workloads: readonly WorkloadUse[], snapshotName: string, snapshotClass: string | undefined,
   runTime: boolean, verifyClassFor?: string,
-): Pick<MigrationPlan, 'steps' | 'objects'> {
+): PlanBuild {
   const { namespace } = facts;
-  const pv = runTime ? '"$PV"' : facts.volume;
+  const pv = volumeRef(facts, runTime);
   const steps: PlanStep[] = [];
   if (runTime) steps.push(runTimeChecks(facts, 'snapshot', snapshotClass));
   if (verifyClassFor) {
@@ -538,7 +663,7 @@ function snapshotSteps(
     title: 'Snapshot the claim (what VolumeSnapshot synthesizes), and wait until the snapshot is ready to use',
     commands: [
       applyCommand(false),
-      `kubectl wait --for=jsonpath='{.status.readyToUse}'=true volumesnapshot/${snapshotName} -n ${namespace} --timeout=30m`,
+      `kubectl wait --for=jsonpath='{.status.readyToUse}'=true ${q(`volumesnapshot/${snapshotName}`)} -n ${q(namespace)} --timeout=30m`,
     ],
     manifest: renderYaml(snapshot, false),
   });
@@ -554,9 +679,14 @@ function snapshotSteps(
   steps.push(startStep(workloads));
   steps.push({
     title: 'Once the data is checked, delete the old volume (kept by Retain); the snapshot stays as a backup (prune-protected)',
-    commands: [`# kubectl delete pv ${pv}`],
+    commands: [`# kubectl delete ${pv}`],
   });
-  return { steps, objects: [snapshot, newClaim] };
+  return {
+    steps,
+    objects: [snapshot, newClaim],
+    rollback: rollbackOf(workloads, restoreStep(facts, pv, runTime)),
+    runTimeFacts: runTime ? ['PV', 'CAPACITY', 'STORAGE_CLASS', 'VOLUME_MODE', 'RECLAIM_POLICY'] : [],
+  };
 }
 
 function gitOpsStep(facts: ClaimFacts): PlanStep {
@@ -569,9 +699,9 @@ function gitOpsStep(facts: ClaimFacts): PlanStep {
 
 function retainStep(facts: ClaimFacts, pv: string, runTime: boolean, why = 'keep the volume when the claim is deleted'): PlanStep {
   if (!runTime && facts.reclaimPolicy === 'Retain') {
-    return { title: `Reclaim policy: already Retain (${why})`, commands: [`# kubectl get pv ${pv} -o jsonpath='{.spec.persistentVolumeReclaimPolicy}' shows Retain`] };
+    return { title: `Reclaim policy: already Retain (${why})`, commands: [`# kubectl get ${pv} -o jsonpath='{.spec.persistentVolumeReclaimPolicy}' shows Retain`] };
   }
-  return { title: `Reclaim policy Retain: ${why}`, commands: [`kubectl patch pv ${pv} -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`] };
+  return { title: `Reclaim policy Retain: ${why}`, effect: 'retain', commands: [`kubectl patch ${pv} -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`] };
 }
 
 function stopStep(facts: ClaimFacts, workloads: readonly WorkloadUse[], why?: string): PlanStep {
@@ -579,46 +709,64 @@ function stopStep(facts: ClaimFacts, workloads: readonly WorkloadUse[], why?: st
   const commands: string[] = [];
   for (const use of workloads) {
     commands.push(`# ${use.workload}`, ...use.stop);
-    for (const pod of use.pods) commands.push(`kubectl wait --for=delete pod/${pod} -n ${namespace} --timeout=10m`);
+    for (const pod of use.pods) commands.push(`kubectl wait --for=delete ${q(`pod/${pod}`)} -n ${q(namespace)} --timeout=10m`);
   }
   // Polls `Used By` for up to 10 minutes (pods may still be terminating); sed, not `grep -q`, which can make the
   // pipeline fail under pipefail by exiting before kubectl is done writing.
   commands.push(
-    `for _ in $(seq 60); do USED_BY=$(kubectl describe pvc ${claim} -n ${namespace} | sed -n 's/^Used By:[[:space:]]*//p'); [ "$USED_BY" = '<none>' ] && break; sleep 10; done`,
-    `[ "$USED_BY" = '<none>' ] || stop "pod $USED_BY still mounts ${namespace}/${claim}: stop its workload first (kubectl describe pvc ${claim} -n ${namespace}, Used By)"`,
+    `for _ in $(seq 60); do USED_BY=$(kubectl describe ${q(`pvc/${claim}`)} -n ${q(namespace)} | sed -n 's/^Used By:[[:space:]]*//p'); [ "$USED_BY" = '<none>' ] && break; sleep 10; done`,
+    `[ "$USED_BY" = '<none>' ] || stop "pod $USED_BY still mounts ${namespace}/${claim}: stop its workload first (kubectl describe pvc/${claim} -n ${namespace}, Used By)"`,
   );
   if (workloads.length === 0) {
-    return { title: `Check that no pod mounts the claim: stop its workloads${why ? ` (${why})` : ''} before running this script`, commands };
+    return { title: `Check that no pod mounts the claim: stop its workloads${why ? ` (${why})` : ''} before running this script`, effect: 'stop', commands };
   }
-  return { title: `Stop ${workloads.map((use) => use.workload).join(', ')}${why ? ` (${why})` : ''}, and check that no pod mounts the claim`, commands };
+  return { title: `Stop ${workloads.map((use) => use.workload).join(', ')}${why ? ` (${why})` : ''}, and check that no pod mounts the claim`, effect: 'stop', commands };
 }
 
 function deleteClaimStep(facts: ClaimFacts, pv: string, inPlace: boolean): PlanStep {
   const { namespace, claim } = facts;
+  const ref = `${q(`pvc/${claim}`)} -n ${q(namespace)}`;
+  const volumeName = facts.volume === '${PV}' ? '$PV' : facts.volume;
+  // Resumable: when a run stopped after the delete, the claim is gone and its saved copy stays as it was.
   const commands = [
-    `kubectl get pvc ${claim} -n ${namespace} -o yaml > ${claim}.${namespace}.pvc-backup.yaml`,
-    `[ "$(kubectl get pv ${pv} -o jsonpath='{.spec.persistentVolumeReclaimPolicy}')" = Retain ] || stop "PersistentVolume ${pv.replace(/"/g, '')} is not Retain: deleting the claim would delete the volume"`,
-    `kubectl delete pvc ${claim} -n ${namespace} --timeout=2m`,
+    `if [ -n "$(kubectl get ${ref} --ignore-not-found -o name)" ]; then`,
+    `  kubectl get ${ref} -o yaml > ${q(`${claim}.${namespace}.pvc-backup.yaml`)}`,
+    `  [ "$(kubectl get ${pv} -o jsonpath='{.spec.persistentVolumeReclaimPolicy}')" = Retain ] || stop "PersistentVolume ${volumeName} is not Retain: deleting the claim would delete the volume"`,
+    `  kubectl delete ${ref} --timeout=2m`,
+    'fi',
   ];
-  if (inPlace) commands.push(`kubectl wait --for=jsonpath='{.status.phase}'=Released pv/${pv} --timeout=2m`);
-  return { title: 'Save the claim, then delete it (the volume stays: Retain)', commands };
+  if (inPlace) commands.push(`kubectl wait --for=jsonpath='{.status.phase}'=Released ${pv} --timeout=2m`);
+  return { title: 'Save the claim, then delete it (the volume stays: Retain)', effect: 'delete-claim', commands };
 }
 
 function startStep(workloads: readonly WorkloadUse[]): PlanStep {
-  if (workloads.length === 0) return { title: 'Start the workloads that you stopped', commands: ['# kubectl scale <kind> <name> -n <namespace> --replicas=<as before>'] };
-  return { title: `Start ${workloads.map((use) => use.workload).join(', ')} again`, commands: workloads.flatMap((use) => use.start) };
+  if (workloads.length === 0) {
+    return { title: 'Start the workloads that you stopped', effect: 'start', commands: ['# kubectl scale <kind>/<name> -n <namespace> --replicas=<as before>'] };
+  }
+  return { title: `Start ${workloads.map((use) => use.workload).join(', ')} again`, effect: 'start', commands: workloads.flatMap((use) => use.start) };
 }
 
 function restoreStep(facts: ClaimFacts, pv: string, runTime: boolean): PlanStep {
   if (runTime) {
     return {
       title: 'Restore the reclaim policy the volume had before',
-      commands: [`kubectl patch pv ${pv} -p "{\\"spec\\":{\\"persistentVolumeReclaimPolicy\\":\\"$RECLAIM_POLICY\\"}}"`],
+      effect: 'restore-policy',
+      commands: [`kubectl patch ${pv} -p "{\\"spec\\":{\\"persistentVolumeReclaimPolicy\\":\\"$RECLAIM_POLICY\\"}}"`],
     };
   }
-  if (facts.reclaimPolicy === 'Retain') return { title: 'Reclaim policy: it was Retain before, nothing to restore', commands: [] };
+  if (facts.reclaimPolicy === 'Retain') return { title: 'Reclaim policy: it was Retain before, nothing to restore', effect: 'restore-policy', commands: [] };
   const policy = facts.reclaimPolicy ?? 'Delete';
-  return { title: `Restore the reclaim policy (${policy})`, commands: [`kubectl patch pv ${pv} -p '{"spec":{"persistentVolumeReclaimPolicy":"${policy}"}}'`] };
+  return { title: `Restore the reclaim policy (${policy})`, effect: 'restore-policy', commands: [`kubectl patch ${pv} -p ${q(JSON.stringify({ spec: { persistentVolumeReclaimPolicy: policy } }))}`] };
+}
+
+/** Undo before the claim is deleted: the workloads started again (from their saved replica counts), the policy restored. */
+function rollbackOf(workloads: readonly WorkloadUse[], restore: PlanStep): string[] {
+  return [...workloads.flatMap((use) => use.start).filter((command) => !command.startsWith('#')), ...restore.commands];
+}
+
+/** The PV as one kubectl argument: `pv/<name>`, or the word that reads it from $PV at run time. */
+function volumeRef(facts: ClaimFacts, runTime: boolean): string {
+  return runTime ? '"pv/$PV"' : q(`pv/${facts.volume}`);
 }
 
 function applyCommand(expand: boolean): string {
@@ -701,11 +849,6 @@ function stringRecord(value: unknown): Record<string, string> {
 function splitWorkload(workload: string): [string, string] {
   const slash = workload.indexOf('/');
   return [workload.slice(0, slash), workload.slice(slash + 1)];
-}
-
-/** A shell variable name from any text. */
-function shellName(text: string): string {
-  return text.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
 /** True for a name kubectl and the API server accept (DNS-1123 subdomain, at most 253 characters). */

@@ -3,9 +3,10 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import type { Node as YamlNode, Tags } from 'yaml';
+import type { Node as YamlNode, ScalarTag, Tags } from 'yaml';
 import type { KubeObject, Manifest } from '../rules';
 import type { CliIO } from './main';
+import { booleanScalar, numberScalar } from './yaml-scalars';
 import { readYamlStream } from './yaml-stream';
 
 /** The file name given to what `-` reads. */
@@ -28,6 +29,55 @@ export class InputError extends Error {
 
 /** The extensions a directory is searched for. */
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/**
+ * The deepest nesting of mappings and sequences read (a List counts two: itself and its items). Real manifests,
+ * CRD schemas included, stay far below it; deeper input would exhaust the stack of the parser and of the checks.
+ */
+export const MAX_NESTING_DEPTH = 256;
+
+/**
+ * The text of `bytes`, which must be UTF-8 (as kubectl writes and the API server accepts): invalid bytes are an
+ * InputError naming the line and byte offset, where decoding them into U+FFFD would silently change names.
+ */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const offset = invalidUtf8Offset(bytes);
+    let line = 1;
+    for (let i = 0; i < offset; i++) if (bytes[i] === 10) line++;
+    const byte = bytes[offset].toString(16).padStart(2, '0');
+    throw new InputError(file, line, `not UTF-8: invalid byte 0x${byte} at byte offset ${offset}`);
+  }
+}
+
+/** The offset of the first byte that is not part of valid UTF-8 (only called when there is one). */
+function invalidUtf8Offset(bytes: Uint8Array): number {
+  // The lenient decoder turns each invalid sequence into U+FFFD; the text before the first one is decoded exactly.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  let offset = 0;
+  for (const char of text) {
+    const isLiteral = bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd;
+    if (char === '\ufffd' && !isLiteral) return offset;
+    const codePoint = char.codePointAt(0)!;
+    offset += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+  }
+  return offset;
+}
+
+/** True when `text` holds no YAML document: nothing but whitespace, comments and document markers. */
+export function isBlankInput(text: string): boolean {
+  for (let start = 0; start <= text.length;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    if (!BLANK_LINE.test(text.slice(start, end))) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+const BLANK_LINE = /^(?:\s*|---\s*|\.\.\.\s*|(?:\s*|---\s+)#.*)$/;
 
 /**
  * The Kubernetes objects in `text`, one Manifest per object with `source: { file, line }`. Empty and comment-only
@@ -54,6 +104,7 @@ function parseYamlManifests(text: string, file: string): Manifest[] {
       continue;
     }
     const { value, line, itemLines } = part.read;
+    if (nestingBeyondLimit(value)) throw new InputError(file, line, TOO_DEEP);
     collect(value, { file, line }, itemLines ? { line: (i) => itemLines[i], of: () => NO_ITEM_LINES } : NO_ITEM_LINES, manifests);
   }
   return manifests;
@@ -67,15 +118,13 @@ export function parseYamlCarefully(text: string, file: string): Manifest[] {
   const lineCounter = new LineCounter();
   // YAML 1.1, as kubectl and Helm read it (Go's YAML): `defaultMode: 0644` is octal, `yes` a boolean, `<<` merges.
   const manifests: Manifest[] = [];
-  // Timestamps stay strings: Go's YAML keeps them so when it reads into untyped values, as kubectl does.
-  const customTags = (tags: Tags) => tags.filter((tag) => typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:timestamp');
-  for (const doc of parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, customTags })) {
+  for (const doc of parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, customTags: kubectlScalarTags })) {
     const error = doc.errors[0];
     if (error) {
       // An error at the very end (an unclosed quote or bracket) is reported on the last line that has text.
       const offset = Math.min(error.pos[0], Math.max(0, text.trimEnd().length - 1));
       const { line, col } = lineCounter.linePos(offset);
-      throw new InputError(file, line, `invalid YAML (column ${col}): ${yamlErrorText(error.message)}`);
+      throw new InputError(file, line, yamlErrorDetail(error.code, error.message, text, error.pos[0], col));
     }
     const contents = doc.contents as YamlNode | null;
     if (contents === null || (isScalar(contents) && contents.value === null)) continue;
@@ -84,17 +133,56 @@ export function parseYamlCarefully(text: string, file: string): Manifest[] {
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
-      // Too many aliases ("billion laughs") or an alias to nothing.
-      throw new InputError(file, line, `invalid YAML: ${firstLine((e as Error).message)}`);
+      // Too many aliases ("billion laughs"), an alias to nothing, or nesting that exhausts the stack.
+      throw new InputError(file, line, isStackOverflow(e) ? TOO_DEEP : `invalid YAML: ${firstLine((e as Error).message)}`);
     }
+    const tooDeep = nestingBeyondLimit(value);
+    if (tooDeep) throw new InputError(file, line, TOO_DEEP);
     collect(value, { file, line }, yamlItemLines(contents, lineCounter), manifests);
   }
   return manifests;
 }
 
+const TOO_DEEP = `nested deeper than ${MAX_NESTING_DEPTH} levels of mappings and lists`;
+
+function yamlErrorDetail(code: string, message: string, text: string, offset: number, col: number): string {
+  if (message.includes('Maximum call stack size exceeded')) return TOO_DEEP;
+  if (code === 'DUPLICATE_KEY') return `duplicate key ${JSON.stringify(keyAt(text, offset))} (column ${col}): a key may appear once in a mapping`;
+  return `invalid YAML (column ${col}): ${yamlErrorText(message)}`;
+}
+
+/** The key written at `offset` (a plain, single- or double-quoted scalar followed by ":"). */
+function keyAt(text: string, offset: number): string {
+  const rest = text.slice(offset, text.indexOf('\n', offset) < 0 ? text.length : text.indexOf('\n', offset));
+  const quoted = /^"(?:[^"\\]|\\.)*"/.exec(rest) ?? /^'(?:[^']|'')*'/.exec(rest);
+  if (quoted) {
+    const raw = quoted[0];
+    return raw.startsWith('"') ? JSON.parse(raw) as string : raw.slice(1, -1).replace(/''/g, "'");
+  }
+  return rest.replace(/\s*:(\s.*)?$/, '').replace(/:$/, '').trim();
+}
+
+/** True when `value` nests deeper than MAX_NESTING_DEPTH (measured without recursion, so that it cannot overflow). */
+function nestingBeyondLimit(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth + 1 > MAX_NESTING_DEPTH) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message.includes('Maximum call stack size exceeded');
+}
+
 /**
  * A text that is one JSON object (what `kubectl get -o json` prints) read with JSON.parse, many times faster than
- * a YAML parser on the large dumps of a cluster; the lines of a List's items come from one scan of the text.
+ * a YAML parser on the large dumps of a cluster; the lines of a List's items come from one scan of the text, which
+ * also measures the nesting and counts the keys written: JSON.parse keeps the last of duplicate keys, so fewer keys
+ * in the result than in the text means a duplicate, which the YAML reader then names (as it does in YAML).
  * Undefined when the text is not that (then it is read as YAML, which also reports where a broken JSON breaks).
  */
 function parseJsonManifests(text: string, file: string): Manifest[] | undefined {
@@ -106,22 +194,33 @@ function parseJsonManifests(text: string, file: string): Manifest[] | undefined 
   } catch {
     return undefined;
   }
-  const { line, itemLines } = scanJsonLines(text, start);
+  const scan = scanJson(text, start);
+  if (scan.tooDeepAtLine !== undefined) throw new InputError(file, scan.tooDeepAtLine, TOO_DEEP);
+  if (countKeys(value) !== scan.keyCount) return undefined;
   const manifests: Manifest[] = [];
   // Only the top-level List's items are located; a List nested in a JSON List (rare) locates its items at its own line.
-  collect(value, { file, line }, { line: (i) => itemLines[i], of: () => NO_ITEM_LINES }, manifests);
+  collect(value, { file, line: scan.line }, { line: (i) => scan.itemLines[i], of: () => NO_ITEM_LINES }, manifests);
   return manifests;
 }
 
-/**
- * The line of the object starting at `start` and of each element of its top-level `items` array, from one pass
- * over valid JSON that follows strings (so that brackets and keys inside them are not counted).
- */
-function scanJsonLines(text: string, start: number): { line: number; itemLines: number[] } {
+interface JsonScan {
+  /** The line of the top-level object. */
+  readonly line: number;
+  /** The line of each element of its top-level `items` array. */
+  readonly itemLines: number[];
+  /** How many keys the text writes, in all its objects. */
+  readonly keyCount: number;
+  /** The line where the nesting first goes beyond MAX_NESTING_DEPTH. */
+  readonly tooDeepAtLine?: number;
+}
+
+/** One pass over valid JSON from `start` that follows strings (so that brackets and keys inside them are not counted). */
+function scanJson(text: string, start: number): JsonScan {
   let line = 1;
   for (let i = 0; i < start; i++) if (text.charCodeAt(i) === 10) line++;
   const objectLine = line;
   const itemLines: number[] = [];
+  let keyCount = 0;
   let depth = 0;
   let lastKey: string | undefined;
   let inItems = false;
@@ -133,11 +232,15 @@ function scanJsonLines(text: string, start: number): { line: number; itemLines: 
       const begin = i + 1;
       if (depth === 2 && inItems) itemLines.push(line);
       for (i = begin; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      let next = i + 1;
+      while (text[next] === ' ' || text[next] === '\t' || text[next] === '\r' || text[next] === '\n') next++;
+      if (text[next] === ':') keyCount++;
       if (depth === 1) lastKey = text.slice(begin, i);
     } else if (c === '{' || c === '[') {
       if (depth === 2 && inItems) itemLines.push(line);
       if (depth === 1 && c === '[' && lastKey === 'items') inItems = true;
       depth++;
+      if (depth > MAX_NESTING_DEPTH) return { line: objectLine, itemLines, keyCount, tooDeepAtLine: line };
     } else if (c === '}' || c === ']') {
       depth--;
       if (depth === 1) inItems = false;
@@ -147,33 +250,72 @@ function scanJsonLines(text: string, start: number): { line: number; itemLines: 
       while (i + 1 < text.length && !',]\n'.includes(text[i + 1])) i++;
     }
   }
-  return { line: objectLine, itemLines };
+  return { line: objectLine, itemLines, keyCount };
+}
+
+/** The keys of every object in a parsed JSON value, counted without recursion. */
+function countKeys(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current !== 'object' || current === null) continue;
+    if (Array.isArray(current)) {
+      for (const child of current) stack.push(child);
+    } else {
+      for (const key in current) {
+        count++;
+        stack.push((current as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return count;
+}
+
+/** What `readManifestInputs` accepts beyond the paths. */
+export interface ReadOptions {
+  /** Accept a path or stdin that is blank (nothing but whitespace, comments and `---`) instead of refusing it. */
+  readonly allowEmpty?: boolean;
+  /** Said after the refusal of a blank input, e.g. the option that accepts it. */
+  readonly emptyHint?: string;
 }
 
 /**
  * Every Kubernetes object under `paths`: a file, a directory (its `*.yaml`, `*.yml` and `*.json` files, recursively,
  * in sorted order, skipping entries whose name starts with a dot) or `-` for stdin. Paths are relative to `io.cwd`
- * and are kept as given in each object's `source.file`. A path named twice is read once.
+ * and are kept as given in each object's `source.file`. A path named twice is read once. A path or stdin that is
+ * blank is an InputError unless `allowEmpty`: it is what a failed `kubectl get ... >file` or `kubectl get ... |` leaves.
  */
-export async function readManifestInputs(paths: readonly string[], io: CliIO): Promise<Manifest[]> {
+export async function readManifestInputs(paths: readonly string[], io: CliIO, options: ReadOptions = {}): Promise<Manifest[]> {
   const manifests: Manifest[] = [];
   const seen = new Set<string>();
-  const read = (text: string, file: string) => {
+  const read = (bytes: Uint8Array, file: string) => {
+    const text = decodeUtf8(bytes, file);
     for (const manifest of parseManifests(text, file)) manifests.push(manifest);
+    return isBlankInput(text);
+  };
+  const refuseBlank = (given: string) => {
+    if (options.allowEmpty) return;
+    const hint = options.emptyHint ? `; ${options.emptyHint}` : '';
+    throw new InputError(given, undefined, `empty input (nothing but whitespace, comments or "---"): did the command that wrote it fail?${hint}`);
   };
   for (const given of paths) {
     if (given === '-') {
       if (seen.has(STDIN_FILE)) continue;
       seen.add(STDIN_FILE);
-      read(await io.readStdin(), STDIN_FILE);
+      if (read(await io.readStdin(), STDIN_FILE)) refuseBlank(STDIN_FILE);
       continue;
     }
+    let readAny = false;
+    let allBlank = true;
     for (const file of await filesOf(given, io.cwd)) {
       const absolute = path.resolve(io.cwd, file);
       if (seen.has(absolute)) continue;
       seen.add(absolute);
-      read(await readText(file, absolute), file);
+      readAny = true;
+      if (!read(await readBytes(file, absolute), file)) allBlank = false;
     }
+    if (readAny && allBlank) refuseBlank(given);
   }
   return manifests;
 }
@@ -212,7 +354,7 @@ async function walk(dir: string, absolute: string, files: string[], visited: Set
   }
 }
 
-async function statOrThrow(file: string, absolute: string) {
+export async function statOrThrow(file: string, absolute: string) {
   try {
     return await fs.stat(absolute);
   } catch (e) {
@@ -220,9 +362,14 @@ async function statOrThrow(file: string, absolute: string) {
   }
 }
 
-async function readText(file: string, absolute: string): Promise<string> {
+/** The file's text, refused (InputError) when it is not UTF-8. */
+export async function readText(file: string, absolute: string): Promise<string> {
+  return decodeUtf8(await readBytes(file, absolute), file);
+}
+
+async function readBytes(file: string, absolute: string): Promise<Uint8Array> {
   try {
-    return await fs.readFile(absolute, 'utf8');
+    return await fs.readFile(absolute);
   } catch (e) {
     throw new InputError(file, undefined, `cannot read: ${describeFsError(e)}`);
   }
@@ -298,6 +445,32 @@ function describeNonObject(value: unknown): string {
 
 function lineOf(node: YamlNode, lineCounter: LineCounter): number {
   return lineCounter.linePos(node.range?.[0] ?? 0).line;
+}
+
+/**
+ * The yaml library's YAML 1.1 tags with the plain scalars (null, booleans, numbers, timestamps) resolved as kubectl
+ * resolves them (yaml-scalars.ts), the same way the fast reader does; collections, `!!binary` and `<<` stay as they are.
+ */
+function kubectlScalarTags(tags: Tags): Tags {
+  const replaced = ['null', 'bool', 'int', 'float', 'timestamp'].map((name) => `tag:yaml.org,2002:${name}`);
+  const kept = tags.filter((tag) => typeof tag !== 'object' || !(replaced.includes(tag.tag) && 'test' in tag && tag.test));
+  const scalar = (tag: string, test: RegExp, resolve: (text: string, onError: (message: string) => void) => unknown): ScalarTag =>
+    ({ tag, default: true, test, resolve });
+  return [
+    scalar('tag:yaml.org,2002:null', /^(?:~|null|Null|NULL)?$/, () => null),
+    scalar('tag:yaml.org,2002:bool', /^(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE)$/,
+      (text) => booleanScalar(text)),
+    // A scalar that starts like a number and is none stays the string it is.
+    scalar('tag:yaml.org,2002:float', /^[-+.0-9]/, (text, onError) => {
+      try {
+        return numberScalar(text) ?? text;
+      } catch (e) {
+        onError((e as Error).message);
+        return text;
+      }
+    }),
+    ...kept,
+  ];
 }
 
 /** The yaml library's message without a position of its own (InputError gives the position). */

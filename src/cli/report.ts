@@ -1,9 +1,14 @@
 // What `rwop audit` found, in the shape every output format reads, and the helpers they share.
 import * as path from 'path';
 import type { Finding, ObjectRef, Rule, Severity } from '../rules';
+import type { SkippedInput } from './repository-tree';
 import { describeRef } from '../rules/support';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** A `--fail-on` threshold: a severity, or `none` (findings never fail the audit). */
+export type FailOn = Severity | 'none';
+export const FAIL_ON_VALUES: readonly FailOn[] = [...SEVERITIES, 'none'];
 
 export interface AuditReport {
   /** Every finding of the rules that ran, suppressed ones included, in the engine's order. */
@@ -13,13 +18,18 @@ export interface AuditReport {
   /** How many objects were read (List items counted one by one). */
   readonly objectCount: number;
   /** The `--fail-on` threshold. */
-  readonly failOn: Severity;
+  readonly failOn: FailOn;
+  /** Files and directories not audited (not Kubernetes manifests, or not rendered), in the order met. */
+  readonly skipped: readonly SkippedInput[];
+  /** `--strict`: skipped files are errors (exit 2). */
+  readonly strict: boolean;
   /** The directory SARIF URIs are made relative to. */
   readonly cwd: string;
 }
 
 /** The unsuppressed findings at or above `failOn`: any of them makes `rwop audit` exit 1. */
-export function failingFindings(findings: readonly Finding[], failOn: Severity): Finding[] {
+export function failingFindings(findings: readonly Finding[], failOn: FailOn): Finding[] {
+  if (failOn === 'none') return [];
   const threshold = SEVERITIES.indexOf(failOn);
   return findings.filter((found) => !found.suppressed && SEVERITIES.indexOf(found.severity) <= threshold);
 }

@@ -5,8 +5,10 @@ import type { Command } from './command';
 import { kubectlGetArgs, readCluster } from './kubectl-live';
 import type { LiveTarget } from './kubectl-live';
 import type { CliIO } from './main';
+import { parseRfc3339 } from './rfc3339';
 import type { ClaimStatus, HolderStatus, StatusReport, WaitingPod } from './status';
 import { analyzeStatus, DEFAULT_STUCK_AFTER_SECONDS, formatDuration, newestTimestamp } from './status';
+import { safeJson, safeLines } from './terminal-safe';
 
 const FORMATS = ['text', 'json'] as const;
 type Format = typeof FORMATS[number];
@@ -45,8 +47,8 @@ wordings), the kubelet refuses the mount, or, for any claim, the volume is attac
 A holder is stuck when it is Terminating past --stuck-after or its node is not Ready.
 
 Exit codes: 0 healthy; 1 a pod waits on a held claim, a holder is stuck, a Multi-Attach error, or a
-ReadWriteOncePod claim that is not CSI; 2 bad usage, unreadable input, or kubectl could not read the cluster
-(not found, server unreachable, a list forbidden).
+ReadWriteOncePod claim that is not CSI; 2 bad usage, input that is unreadable or empty (a failed kubectl), or
+kubectl could not read the cluster (not found, server unreachable, a list forbidden).
 `;
 
 export const statusCommand: Command = {
@@ -112,12 +114,9 @@ function parseStatusArgs(args: readonly string[]): StatusArgs {
   if (wantsLive && positionals.length > 0) {
     throw new UsageError(`--live, --context and --kubeconfig ask the cluster and read no path; got ${positionals.map((p) => `"${p}"`).join(', ')}`);
   }
-  let now: Date | undefined;
-  if (values.now !== undefined) {
-    // RFC 3339 as Kubernetes writes it; Date.parse alone would take "March 3" too.
-    const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(values.now) ? Date.parse(values.now) : NaN;
-    if (Number.isNaN(time)) throw new UsageError(`--now must be an RFC 3339 time such as 2025-03-10T09:45:00Z; got "${values.now}"`);
-    now = new Date(time);
+  const now = values.now === undefined ? undefined : parseRfc3339(values.now);
+  if (values.now !== undefined && now === undefined) {
+    throw new UsageError(`--now must be an RFC 3339 time that exists, such as 2025-03-10T09:45:00Z or 2025-03-10T10:45:00+01:00; got "${values.now}"`);
   }
   const stuckAfterSeconds = values['stuck-after'] === undefined ? DEFAULT_STUCK_AFTER_SECONDS : parseDuration(values['stuck-after']);
   const live = wantsLive ? { kubeconfig, context, namespace } : undefined;
@@ -133,7 +132,7 @@ export function parseDuration(text: string): number {
 }
 
 function formatStatusJson(report: StatusReport, nowSource: NowSource, exitCode: number): string {
-  return JSON.stringify({ schemaVersion: 1, nowSource, exitCode, ...report }, null, 2) + '\n';
+  return safeJson({ schemaVersion: 1, nowSource, exitCode, ...report }) + '\n';
 }
 
 /** One block per claim (its line, holders, waiting pods, problems with their actions), then a summary line. */
@@ -154,7 +153,7 @@ function formatStatusText(report: StatusReport, nowSource: NowSource, exitCode: 
     lines.push('');
   }
   lines.push(summaryLine(report, exitCode));
-  return lines.join('\n') + '\n';
+  return safeLines(lines) + '\n';
 }
 
 function claimLine(claim: ClaimStatus): string {

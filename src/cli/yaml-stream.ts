@@ -3,13 +3,13 @@
 // library that reports positions builds a full document model for every object, which costs about ten times what
 // js-yaml takes to read the same text. Kubernetes objects need no positions beyond the line where each one starts
 // (and where each item of a List starts), so the stream is cut at its document markers, each document is read by
-// js-yaml with the YAML 1.1 scalars kubectl uses, and the lines come from the text itself.
+// js-yaml with the plain scalars as kubectl reads them, and the lines come from the text itself.
 //
 // Whatever this reader cannot decide on its own goes to the careful reader (the caller's fallback): a document with
 // anchors (aliases must be counted, so that an alias bomb is refused), a List whose items it cannot locate exactly,
 // and any text that js-yaml rejects (the careful reader then names the line and column of the problem).
 import * as jsYaml from 'js-yaml';
-import { isScalar, Schema as YamlSchema } from 'yaml';
+import { booleanScalar, isNullScalar, mayBeNumber, numberScalar } from './yaml-scalars';
 
 /** One document of the stream, read. */
 export interface StreamDocument {
@@ -51,6 +51,7 @@ export function readYamlStream(text: string): StreamPart[] | undefined {
     try {
       value = jsYaml.load(segment.text, { schema: KUBECTL_SCHEMA });
     } catch {
+      // The careful reader reports the problem with its line and column.
       return undefined;
     }
     // A document that is only `~` or `null`: kubectl skips it too.
@@ -172,58 +173,27 @@ function lineEnd(text: string, from: number): number {
   return end < 0 ? text.length : end;
 }
 
-const NULL_TAG = 'tag:yaml.org,2002:null';
-
-/** The characters a plain scalar of each YAML 1.1 type can start with (a word starting otherwise is a string). */
-const FIRST_CHARACTERS: Record<string, string> = {
-  [NULL_TAG]: '~nN',
-  'tag:yaml.org,2002:bool': 'yYnNtTfFoO',
-  'tag:yaml.org,2002:int': '+-0123456789',
-  'tag:yaml.org,2002:float': '+-.0123456789',
-};
-
-/** FIRST_CHARACTERS of a tag as a table indexed by character code (1: may start one); every character for others. */
-function firstCharacters(tagName: string): Uint8Array {
-  const characters = FIRST_CHARACTERS[tagName];
-  const table = new Uint8Array(0x10000).fill(characters === undefined ? 1 : 0);
-  for (const character of characters ?? '') table[character.charCodeAt(0)] = 1;
-  return table;
-}
-
 /** `<<` as a key merges the mapping it names into its own (js-yaml merges keys of this tag). */
 const MERGE_TYPE = new jsYaml.Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: unknown) => data === '<<' });
 
-/**
- * YAML 1.1 plain scalars as kubectl and Helm read them (Go's YAML): `yes`/`no`/`on`/`off` are booleans, `0755` is
- * octal, `1:30` is sexagesimal, `0b101` binary. The patterns and conversions are the yaml library's own YAML 1.1
- * schema (the careful reader's), so both readers agree; timestamps stay strings, as kubectl keeps them.
- */
-const KUBECTL_SCHEMA = ((): jsYaml.Schema => {
-  const implicitTags = new YamlSchema({ schema: 'yaml-1.1' }).tags
-    .filter((tag): tag is typeof tag & { test: RegExp } => 'test' in tag && tag.test instanceof RegExp && tag.default === true)
-    .filter((tag) => !['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:merge'].includes(tag.tag));
-  // js-yaml keeps one implicit type per tag: each tag's patterns are tried in the yaml library's order.
-  const byTag = new Map<string, typeof implicitTags>();
-  for (const tag of implicitTags) byTag.set(tag.tag, [...(byTag.get(tag.tag) ?? []), tag]);
-  const types = [...byTag].map(([tagName, variants]) => {
-    const starts = firstCharacters(tagName);
-    return new jsYaml.Type(tagName, {
+/** Plain scalars as kubectl reads them (see yaml-scalars.ts); everything else is a string. */
+const KUBECTL_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new jsYaml.Type('tag:yaml.org,2002:null', {
       kind: 'scalar',
-      // Most plain scalars are names and words: the first character rules them out before any pattern runs.
-      resolve: (data: unknown) => typeof data === 'string'
-        ? (data.length === 0 ? tagName === NULL_TAG : starts[data.charCodeAt(0)] === 1) && variants.some((variant) => variant.test.test(data))
-        : data === null,
-      construct: (data: unknown) => {
-        const source = typeof data === 'string' ? data : '';
-        const variant = variants.find((candidate) => candidate.test.test(source))!;
-        const value = (variant as { resolve: (value: string, onError: (message: string) => void, options: object) => unknown })
-          .resolve(source, (message) => {
-            throw new Error(message);
-          }, {});
-        // Some conversions keep the source's spelling in a Scalar node: only its value is wanted.
-        return isScalar(value) ? value.value : value;
-      },
-    });
-  });
-  return jsYaml.FAILSAFE_SCHEMA.extend({ implicit: [...types, MERGE_TYPE] });
-})();
+      resolve: (data: unknown) => data === null || (typeof data === 'string' && isNullScalar(data)),
+      construct: () => null,
+    }),
+    new jsYaml.Type('tag:yaml.org,2002:bool', {
+      kind: 'scalar',
+      resolve: (data: unknown) => typeof data === 'string' && booleanScalar(data) !== undefined,
+      construct: (data: string) => booleanScalar(data),
+    }),
+    new jsYaml.Type('tag:yaml.org,2002:float', {
+      kind: 'scalar',
+      resolve: (data: unknown) => typeof data === 'string' && mayBeNumber(data) && numberScalar(data) !== undefined,
+      construct: (data: string) => numberScalar(data),
+    }),
+    MERGE_TYPE,
+  ],
+});

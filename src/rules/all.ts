@@ -1,8 +1,10 @@
 // Every rule, in the order of the README's rule table. Each lives in `src/rules/<id>.ts`.
+import { duplicateObject } from './duplicate-object';
 import { literalSecretEnv } from './literal-secret-env';
 import { pdbBlocksDrains } from './pdb-blocks-drains';
 import { pdbMinAndMaxAvailable } from './pdb-min-and-max-available';
 import { pdbSelectsNothing } from './pdb-selects-nothing';
+import { podInSeveralPdbs } from './pod-in-several-pdbs';
 import { prestopExceedsGrace } from './prestop-exceeds-grace';
 import { removedApiVersion } from './removed-api-version';
 import { rwoRollingUpdateSurge } from './rwo-rolling-update-surge';
@@ -32,10 +34,12 @@ export const RULES: readonly Rule[] = [
   pdbBlocksDrains,
   pdbMinAndMaxAvailable,
   pdbSelectsNothing,
+  podInSeveralPdbs,
   prestopExceedsGrace,
   volumeSnapshotInvalid,
   volumeSnapshotClassInvalid,
   rwopPreemptsHolder,
+  duplicateObject,
   removedApiVersion,
   literalSecretEnv,
   unpinnedImage,

@@ -36,9 +36,9 @@ export function matchesSelector(selector: unknown, labels: Readonly<Record<strin
   return true;
 }
 
-/** A pod template's labels, keeping only string values. */
+/** A pod template's labels, keeping only string values; no prototype, so that a label `__proto__` is a label. */
 export function labelsOf(metadata: unknown): Record<string, string> {
-  const labels: Record<string, string> = {};
+  const labels: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(asObject(asObject(metadata).labels))) {
     if (typeof value === 'string') labels[key] = value;
   }

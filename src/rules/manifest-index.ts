@@ -68,7 +68,10 @@ const DEFAULT_STORAGE_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-defaul
 export class ManifestIndex {
   /** Every object, `kind: List` items in place of their List, in input order. */
   readonly objects: readonly IndexedObject[];
-  /** One per workload object, except those whose controller is also in the input (the controller's template stands for them). */
+  /**
+   * One per workload object, except those whose controller is also in the input (the controller's template stands for
+   * them). A running Job whose claims differ from its CronJob's template (it drifted) keeps its own template.
+   */
   readonly podTemplates: readonly PodTemplate[];
   /** Every claim name mounted by a pod template, keyed `namespace/name`. */
   readonly claimUses: ReadonlyMap<string, ClaimUse>;
@@ -256,7 +259,9 @@ export class ManifestIndex {
   private podTemplateOf(entry: IndexedObject): PodTemplate | undefined {
     const object = entry.object;
     if (!WORKLOAD_KINDS.includes(entry.kind) || !WORKLOAD_GROUPS.has(groupOf(entry.ref.apiVersion))) return undefined;
-    const controller = controllerOf(object);
+    const owner = controllerOf(object);
+    // A Job whose template drifted from its CronJob's (the CronJob was changed while the Job ran) is a workload of its own.
+    const controller = owner && !this.driftedFromCronJob(entry, owner) ? owner : undefined;
     const controllerKey = controller && objectKey(controller.kind, entry.namespace, controller.name);
     // A ReplicaSet of a Deployment, a Pod of a ReplicaSet or Job, ... in a cluster dump: its controller's template stands for it.
     if (controller && WORKLOAD_KINDS.includes(controller.kind)
@@ -290,13 +295,9 @@ export class ManifestIndex {
         break;
     }
     const podSpec = asObject(template.spec);
-    const claimNames = new Set<string>();
     const phase = entry.kind === 'Pod' ? asObject(object.status).phase : undefined;
     const finished = phase === 'Succeeded' || phase === 'Failed';
-    for (const volume of finished ? [] : asArray(podSpec.volumes)) {
-      const claimName = asString(asObject(asObject(volume).persistentVolumeClaim).claimName);
-      if (claimName) claimNames.add(claimName);
-    }
+    const claimNames = finished ? [] : claimNamesOf(podSpec);
     return {
       workload: entry,
       workloadKey: controllerKey ?? objectKey(entry.kind, entry.namespace, entry.name),
@@ -306,9 +307,44 @@ export class ManifestIndex {
       labels: labelsOf(template.metadata),
       spec: podSpec,
       replicas,
-      claimNames: [...claimNames],
+      claimNames,
     };
   }
+
+  /**
+   * True for a Job of a `kubectl get -o json` dump that its CronJob (in the input) created, that has not finished, and
+   * whose pod template mounts other claims than the CronJob's `jobTemplate` does now: the CronJob's template no longer
+   * says what that Job's pods do, so the Job is checked on its own.
+   */
+  private driftedFromCronJob(entry: IndexedObject, owner: { kind: string; name: string }): boolean {
+    if (entry.kind !== 'Job' || owner.kind !== 'CronJob') return false;
+    const cronJob = this.byKey.get(objectKey('CronJob', entry.namespace, owner.name));
+    if (!cronJob || jobFinished(entry.object)) return false;
+    const jobClaims = claimNamesOf(asObject(asObject(asObject(entry.object.spec).template).spec)).sort();
+    const cronJobTemplate = asObject(asObject(asObject(asObject(cronJob.object.spec).jobTemplate).spec).template);
+    const cronJobClaims = claimNamesOf(asObject(cronJobTemplate.spec)).sort();
+    return jobClaims.join('\u0000') !== cronJobClaims.join('\u0000');
+  }
+}
+
+/** The distinct claims of a pod spec's `persistentVolumeClaim` volumes. */
+function claimNamesOf(podSpec: KubeObject): string[] {
+  const claimNames = new Set<string>();
+  for (const volume of asArray(podSpec.volumes)) {
+    const claimName = asString(asObject(asObject(volume).persistentVolumeClaim).claimName);
+    if (claimName) claimNames.add(claimName);
+  }
+  return [...claimNames];
+}
+
+/** A Job whose status says it completed or failed for good: its pods hold no volume any more. */
+function jobFinished(job: KubeObject): boolean {
+  const status = asObject(job.status);
+  if (asString(status.completionTime)) return true;
+  return asArray(status.conditions).some((raw) => {
+    const condition = asObject(raw);
+    return (condition.type === 'Complete' || condition.type === 'Failed') && condition.status === 'True';
+  });
 }
 
 /** The Deployment or CronJob whose controller created `controller` (a ReplicaSet or a Job), named as Kubernetes names them. */

@@ -10,12 +10,20 @@ export interface PdbSelection {
   readonly templates: readonly PodTemplate[];
 }
 
+/** Selections already made for an index: several rules read them, and each selector costs a pass over candidates. */
+const SELECTIONS = new WeakMap<ManifestIndex, readonly PdbSelection[]>();
+
 /** Every PodDisruptionBudget with the pod templates (one per workload) its selector selects in its namespace. */
-export function pdbSelections(index: ManifestIndex): PdbSelection[] {
-  return index.ofKind('PodDisruptionBudget').map((pdb) => {
-    const spec = asObject(pdb.object.spec);
-    return { pdb, spec, templates: distinctWorkloads(index.podTemplatesSelectedBy(pdb.namespace, spec.selector)) };
-  });
+export function pdbSelections(index: ManifestIndex): readonly PdbSelection[] {
+  let selections = SELECTIONS.get(index);
+  if (!selections) {
+    selections = index.ofKind('PodDisruptionBudget').map((pdb) => {
+      const spec = asObject(pdb.object.spec);
+      return { pdb, spec, templates: distinctWorkloads(index.podTemplatesSelectedBy(pdb.namespace, spec.selector)) };
+    });
+    SELECTIONS.set(index, selections);
+  }
+  return selections;
 }
 
 /** True when the template's pods are a single writer: one pod that mounts a ReadWriteOncePod claim or claim template. */

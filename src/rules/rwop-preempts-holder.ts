@@ -5,11 +5,11 @@ import type { Finding, Rule } from './types';
 
 const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
 
-/** The built-in priority classes every cluster has. */
-const SYSTEM_PRIORITIES: Record<string, number> = {
-  'system-cluster-critical': 2000000000,
-  'system-node-critical': 2000001000,
-};
+/** The built-in priority classes every cluster has (a Map: `constructor` is a valid class name). */
+const SYSTEM_PRIORITIES = new Map<string, number>([
+  ['system-cluster-critical', 2000000000],
+  ['system-node-critical', 2000001000],
+]);
 
 /** Since Kubernetes 1.27 a pending pod preempts a lower-priority holder of its RWOP claim. */
 export const rwopPreemptsHolder: Rule = {
@@ -62,9 +62,8 @@ function priorityOf(index: ManifestIndex, template: PodTemplate): Priority | und
   const canPreempt = policy !== 'Never';
   const explicit = asNumber(spec.priority);
   if (explicit !== undefined) return { value: explicit, canPreempt, text: `priority ${explicit}` };
-  if (className && SYSTEM_PRIORITIES[className] !== undefined) {
-    return { value: SYSTEM_PRIORITIES[className], canPreempt, text: `priority ${SYSTEM_PRIORITIES[className]}, PriorityClass ${className}` };
-  }
+  const systemPriority = className ? SYSTEM_PRIORITIES.get(className) : undefined;
+  if (systemPriority !== undefined) return { value: systemPriority, canPreempt, text: `priority ${systemPriority}, PriorityClass ${className}` };
   if (className && !priorityClass) return undefined;
   if (!priorityClass) return { value: 0, canPreempt, text: 'priority 0, no PriorityClass' };
   const value = asNumber(priorityClass.object.value) ?? 0;

@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import { invalidProp } from '../internal/errors';
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 
 /**
- * Options of `DatabaseCredentials.fromSecret()`.
+ * Options of `DatabaseCredentials.fromSecret()` and `DatabaseCredentials.fromSecretName()`.
  */
 export interface DatabaseCredentialsOptions {
   /**
@@ -37,11 +38,26 @@ export class DatabaseCredentials {
    * `kplus.Secret.fromSecretName(this, 'Password', 'postgres-secret')` made by a secret manager or `kubectl create secret`.
    */
   public static fromSecret(secret: kplus.ISecret, options: DatabaseCredentialsOptions = {}): DatabaseCredentials {
-    return new DatabaseCredentials(secret, options ?? {});
+    return new DatabaseCredentials(secret?.name, secret, options ?? {});
   }
 
-  /** The Secret that holds the password. */
-  public readonly secret: kplus.ISecret;
+  /**
+   * The password (and optionally the user name) in the Secret named `secretName` of the database's namespace, e.g.
+   * `DatabaseCredentials.fromSecretName('postgres-secret', { passwordKey: 'password' })`. Needs no cdk8s-plus object.
+   */
+  public static fromSecretName(secretName: string, options: DatabaseCredentialsOptions = {}): DatabaseCredentials {
+    return new DatabaseCredentials(secretName, undefined, options ?? {});
+  }
+
+  /** The name of the Secret that holds the password. */
+  public readonly secretName: string;
+
+  /**
+   * The Secret that holds the password, when it was given as an object.
+   *
+   * @default - undefined when it was given by name (`fromSecretName`)
+   */
+  public readonly secret?: kplus.ISecret;
 
   /** The key of the password in the Secret. */
   public readonly passwordKey: string;
@@ -52,7 +68,8 @@ export class DatabaseCredentials {
   /** The key of the user name in the Secret, if it is read from there. */
   public readonly usernameKey?: string;
 
-  private constructor(secret: kplus.ISecret, options: DatabaseCredentialsOptions) {
+  private constructor(secretName: string, secret: kplus.ISecret | undefined, options: DatabaseCredentialsOptions) {
+    this.secretName = secretName;
     this.secret = secret;
     this.passwordKey = options.passwordKey ?? 'password';
     this.username = options.username;
@@ -61,7 +78,7 @@ export class DatabaseCredentials {
 
   /** The password as an environment variable value: a `secretKeyRef`. */
   public passwordValue(): kplus.EnvValue {
-    return kplus.EnvValue.fromSecretValue({ secret: this.secret, key: this.passwordKey });
+    return kplus.EnvValue.fromSecretValue({ secret: this.secretReference(), key: this.passwordKey });
   }
 
   /**
@@ -71,14 +88,19 @@ export class DatabaseCredentials {
    */
   public usernameValue(defaultUsername: string): kplus.EnvValue {
     return this.usernameKey !== undefined
-      ? kplus.EnvValue.fromSecretValue({ secret: this.secret, key: this.usernameKey })
+      ? kplus.EnvValue.fromSecretValue({ secret: this.secretReference(), key: this.usernameKey })
       : kplus.EnvValue.fromValue(this.username ?? defaultUsername);
   }
 
   /** @internal */
   public _validate(path: string, construct: string, prop: string): void {
-    if (!this.secret || typeof this.secret.name !== 'string') {
-      throw invalidProp(path, construct, `${prop}.secret`, undefined, 'accepted: a kplus.ISecret, e.g. kplus.Secret.fromSecretName(scope, id, "postgres-secret")');
+    if (this.secretName === undefined) {
+      throw invalidProp(path, construct, `${prop}.secret`, undefined, 'accepted: a kplus.ISecret, e.g. '
+        + 'kplus.Secret.fromSecretName(scope, id, "postgres-secret"), or the name alone: DatabaseCredentials.fromSecretName("postgres-secret")');
+    }
+    if (typeof this.secretName !== 'string' || !isDns1123Subdomain(this.secretName)) {
+      throw invalidProp(path, construct, `${prop}.secretName`, this.secretName,
+        `accepted: the name of a Secret (${DNS1123_SUBDOMAIN_RULE}), e.g. DatabaseCredentials.fromSecretName("postgres-secret")`);
     }
     for (const [key, value] of [['passwordKey', this.passwordKey], ['usernameKey', this.usernameKey]] as const) {
       if (value !== undefined && (typeof value !== 'string' || !SECRET_KEY.test(value))) {
@@ -94,7 +116,15 @@ export class DatabaseCredentials {
         'accepted: at most 63 letters, digits and "_", starting with a letter or "_"');
     }
   }
+
+  private secretReference(): kplus.ISecret {
+    const byName: SecretByName = { name: this.secretName };
+    return byName as kplus.ISecret;
+  }
 }
+
+/** Env values read only the Secret's name, so the name alone stands for the Secret (given by name or by object). */
+interface SecretByName { readonly name: string }
 
 /** A Secret data key (`[-._a-zA-Z0-9]+`, at most 253 characters). */
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;

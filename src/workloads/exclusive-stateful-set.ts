@@ -12,6 +12,7 @@ import {
 } from './single-writer-container';
 import type { WritableDirectory } from './single-writer-workload';
 import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireDuration, requireLabels } from './validation';
+import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, isDns1123Label, isDns1123Subdomain } from '../internal/names';
@@ -178,8 +179,8 @@ export interface ExclusiveStatefulSetProps {
   readonly engine?: DatabaseEngine;
 
   /**
-   * The superuser's password (and optionally name), from a Secret: `DatabaseCredentials.fromSecret(secret)`. Only with
-   * `engine`, and required with it.
+   * The superuser's password (and optionally name), from a Secret: `DatabaseCredentials.fromSecretName('postgres-secret')`
+   * or `DatabaseCredentials.fromSecret(secret)`. Only with `engine`, and required with it.
    *
    * @default - none without an engine
    */
@@ -732,6 +733,8 @@ function validateProps(path: string, kind: string, props: ExclusiveStatefulSetPr
 
 function requireUpdateStrategy(path: string, kind: string, strategy: kplus.StatefulSetUpdateStrategy | undefined): void {
   if (strategy === undefined) return;
+  refuseOtherCdk8sPlus(path, kind, 'updateStrategy', strategy,
+    `pass kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition }) or onDelete() of ${OUR_CDK8S_PLUS}, or omit updateStrategy`);
   if (!(strategy instanceof kplus.StatefulSetUpdateStrategy)) {
     throw invalidProp(path, kind, 'updateStrategy', describeValue(strategy),
       'accepted: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition }) or kplus.StatefulSetUpdateStrategy.onDelete()');

@@ -11,8 +11,9 @@ import { PodIdentity, ScratchDirectory, restrictedContainerSecurityContext } fro
 import type { SingleWriterOptions, WritableDirectory } from './single-writer-workload';
 import {
   describeValue, isPortName, requireAbsolutePath, requireCommand, requireDuration, requireEnv, requireId, requireImage,
-  requireLabels, requireNoReservedEnv, requirePort, requireWritableDirectories, shownValue, wholeSeconds,
+  requireLabels, requireNoReservedEnv, requirePort, requireWritableDirectories, refuseOtherCpu, shownValue, wholeSeconds,
 } from './validation';
+import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, LABEL_VALUE_RULE, isDns1123Subdomain, isLabelValue } from '../internal/names';
 
@@ -133,7 +134,7 @@ export function engineContainer(path: string, kind: string, props: EngineOptions
   }
   if (!(credentials instanceof DatabaseCredentials)) {
     throw invalidProp(path, kind, 'credentials', describeValue(credentials),
-      'accepted: DatabaseCredentials.fromSecret(secret, { passwordKey }); a password cannot be given as text');
+      'accepted: DatabaseCredentials.fromSecretName("postgres-secret", { passwordKey }) or fromSecret(secret, { passwordKey }); a password cannot be given as text');
   }
   credentials._validate(path, kind, 'credentials');
   engine._validate(path, kind, credentials);
@@ -219,6 +220,9 @@ export function containerProps(spec: SingleWriterContainer, overrides: PodOption
 /** Checks of the pod options every workload shares. */
 export function requirePodOptions(path: string, kind: string, props: PodOptions): void {
   for (const prop of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const) {
+    refuseOtherCdk8sPlus(path, kind, prop, props[prop],
+      `pass a Probe of ${OUR_CDK8S_PLUS} (kplus.Probe.fromCommand([...]) or kplus.Probe.fromTcpSocket()), or omit ${prop}: `
+      + 'the default checks the port, or runs the database engine\'s own check');
     if (props[prop] !== undefined && !(props[prop] instanceof kplus.Probe)) {
       throw invalidProp(path, kind, prop, describeValue(props[prop]), 'accepted: a kplus.Probe, e.g. kplus.Probe.fromCommand([...])');
     }
@@ -226,10 +230,15 @@ export function requirePodOptions(path: string, kind: string, props: PodOptions)
   if (props.resources !== undefined && (typeof props.resources !== 'object' || props.resources === null || Array.isArray(props.resources))) {
     throw invalidProp(path, kind, 'resources', props.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { request: Size.mebibytes(512) } }');
   }
+  refuseOtherCpu(path, kind, 'resources', props.resources);
   requireEnv(path, kind, props.env);
   requireLabels(path, kind, 'requiredNodeLabels', props.requiredNodeLabels);
   if (props.zone !== undefined && (typeof props.zone !== 'string' || props.zone === '' || !isLabelValue(props.zone))) {
     throw invalidProp(path, kind, 'zone', props.zone, `accepted: a zone name (a label value: ${LABEL_VALUE_RULE}), e.g. "eu-west-1a"`);
+  }
+  for (const toleration of Array.isArray(props.tolerations) ? props.tolerations : []) {
+    refuseOtherCdk8sPlus(path, kind, 'tolerations', toleration,
+      `pass kplus.NodeTaintQuery.is(key, value) of ${OUR_CDK8S_PLUS}`);
   }
   if (props.tolerations !== undefined && (!Array.isArray(props.tolerations) || !props.tolerations.every(t => t instanceof kplus.NodeTaintQuery))) {
     throw invalidProp(path, kind, 'tolerations', describeValue(props.tolerations),

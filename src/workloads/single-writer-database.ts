@@ -13,8 +13,8 @@ export interface SingleWriterDatabaseProps extends SingleWriterOptions {
   readonly engine: DatabaseEngine;
 
   /**
-   * The superuser's password (and optionally name), from a Secret: `DatabaseCredentials.fromSecret(secret)`.
-   * There is no way to give a password as text.
+   * The superuser's password (and optionally name), from a Secret: `DatabaseCredentials.fromSecretName('postgres-secret')`
+   * or `DatabaseCredentials.fromSecret(secret)`. There is no way to give a password as text.
    */
   readonly credentials: DatabaseCredentials;
 

@@ -10,8 +10,10 @@ import {
   CONTAINER, SingleWriterContainer, containerProps, customContainer, placePods, requirePodOptions, scratchDirectories, terminationGrace,
 } from './single-writer-container';
 import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireDuration, requireLabels } from './validation';
+import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
+import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
 import { addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';
@@ -29,6 +31,33 @@ export interface WritableDirectory {
    * @default Size.mebibytes(256)
    */
   readonly sizeLimit?: Size;
+}
+
+/**
+ * Pods that may connect to a workload, selected by plain labels and names, so that an app can name its clients without
+ * building cdk8s-plus objects. At least one field must be given; the fields that are given must all match.
+ */
+export interface NetworkPeerOptions {
+  /**
+   * Labels the client pods carry, e.g. `{ app: 'web' }`.
+   *
+   * @default - every pod of the selected namespaces
+   */
+  readonly podLabels?: { [key: string]: string };
+
+  /**
+   * Names of the namespaces the client pods run in (matched by the `kubernetes.io/metadata.name` label every namespace has).
+   *
+   * @default - the workload's namespace, unless `namespaceLabels` is given
+   */
+  readonly namespaceNames?: string[];
+
+  /**
+   * Labels of the namespaces the client pods run in, e.g. `{ team: 'shop' }`.
+   *
+   * @default - the workload's namespace, unless `namespaceNames` is given
+   */
+  readonly namespaceLabels?: { [key: string]: string };
 }
 
 /**
@@ -196,11 +225,20 @@ export interface SingleWriterOptions {
 
   /**
    * Peers the NetworkPolicy lets in on the service port; every other ingress is denied. More can be added with
-   * `allowFrom()`.
+   * `allowFrom()`. To name peers by labels without building cdk8s-plus objects, use `allowFromPeers`.
    *
    * @default - no peer: nothing can connect until `allowFrom()` is called
    */
   readonly allowFrom?: kplus.INetworkPolicyPeer[];
+
+  /**
+   * Peers the NetworkPolicy lets in on the service port, selected by pod labels and namespaces, e.g.
+   * `[{ podLabels: { app: 'web' } }]`. The same as `allowFrom` without building cdk8s-plus objects; more can be added
+   * with `allowFromPeer()`.
+   *
+   * @default - none
+   */
+  readonly allowFromPeers?: NetworkPeerOptions[];
 
   /**
    * Annotations that exempt the Deployment from linter checks a single writer fails on purpose, each with a reason.
@@ -333,6 +371,9 @@ export class SingleWriterWorkload extends Construct {
 
   private readonly kind: string;
 
+  /** Peers selected by labels so far, to name their selectors uniquely. */
+  private peersAllowed = 0;
+
   public constructor(scope: Construct, id: string, props: SingleWriterWorkloadProps) {
     const kind = new.target.name;
     const path = pathOf(scope, id);
@@ -419,6 +460,9 @@ export class SingleWriterWorkload extends Construct {
     for (const peer of props.allowFrom ?? []) {
       this.allowFrom(peer);
     }
+    for (const peer of props.allowFromPeers ?? []) {
+      this.allowFromPeer(peer);
+    }
   }
 
   /** The name of the Service, the host name clients use in the namespace. */
@@ -435,11 +479,47 @@ export class SingleWriterWorkload extends Construct {
    * Lets `peer` (pods, a workload, a namespace or an IP block) connect to the service port through the NetworkPolicy.
    */
   public allowFrom(peer: kplus.INetworkPolicyPeer): void {
+    refuseOtherCdk8sPlus(this.node.path, this.kind, 'allowFrom', peer, OTHER_PEER_REMEDY);
     if (peer === undefined || peer === null || typeof (peer as kplus.INetworkPolicyPeer).toNetworkPolicyPeerConfig !== 'function') {
       throw invalidProp(this.node.path, this.kind, 'allowFrom', peer,
         'accepted: a kplus.INetworkPolicyPeer, e.g. a Deployment, kplus.Pods.select(...), kplus.Namespaces.select(...) or kplus.IpBlock.ipv4(...)');
     }
     this.networkPolicy.addIngressRule(peer, [kplus.NetworkPolicyPort.tcp(this.port)]);
+  }
+
+  /**
+   * Lets the pods selected by labels and namespaces connect to the service port through the NetworkPolicy, e.g.
+   * `allowFromPeer({ podLabels: { app: 'web' }, namespaceNames: ['shop'] })`.
+   */
+  public allowFromPeer(peer: NetworkPeerOptions): void {
+    requireNetworkPeer(this.node.path, this.kind, 'allowFromPeers', peer);
+    const id = `AllowedPeer${++this.peersAllowed}`;
+    const namespaces = peer.namespaceNames !== undefined || peer.namespaceLabels !== undefined
+      ? kplus.Namespaces.select(this, `${id}Namespaces`, { names: peer.namespaceNames, labels: peer.namespaceLabels })
+      : undefined;
+    this.allowFrom(kplus.Pods.select(this, id, { labels: peer.podLabels, namespaces }));
+  }
+}
+
+const OTHER_PEER_REMEDY = 'select the peers by labels instead, e.g. allowFromPeers: [{ podLabels: { app: "web" }, namespaceNames: ["shop"] }], '
+  + 'or call allowFromPeer({ podLabels }) on the workload';
+
+/** A peer by labels and names: at least one selector, valid label syntax, namespace names as the API server takes them. */
+function requireNetworkPeer(path: string, kind: string, prop: string, peer: NetworkPeerOptions): void {
+  const accepted = 'accepted: { podLabels?, namespaceNames?, namespaceLabels? } with at least one of them, e.g. { podLabels: { app: "web" } }';
+  if (typeof peer !== 'object' || peer === null || Array.isArray(peer)) {
+    throw invalidProp(path, kind, prop, describeValue(peer), accepted);
+  }
+  if (peer.podLabels === undefined && peer.namespaceNames === undefined && peer.namespaceLabels === undefined) {
+    throw invalidProp(path, kind, prop, peer, `an empty peer would let in every pod; ${accepted}`);
+  }
+  requireLabels(path, kind, `${prop}[].podLabels`, peer.podLabels);
+  requireLabels(path, kind, `${prop}[].namespaceLabels`, peer.namespaceLabels);
+  if (peer.namespaceNames !== undefined
+    && (!Array.isArray(peer.namespaceNames) || peer.namespaceNames.length === 0
+      || !peer.namespaceNames.every(name => typeof name === 'string' && isDns1123Label(name)))) {
+    throw invalidProp(path, kind, `${prop}[].namespaceNames`, peer.namespaceNames,
+      `accepted: a non-empty list of namespace names, each ${DNS1123_LABEL_RULE}`);
   }
 }
 
@@ -513,6 +593,15 @@ function validateOptions(path: string, kind: string, props: SingleWriterOptions)
   if (props.allowFrom !== undefined && !Array.isArray(props.allowFrom)) {
     throw invalidProp(path, kind, 'allowFrom', describeValue(props.allowFrom), 'accepted: a list of kplus.INetworkPolicyPeer');
   }
+  for (const peer of props.allowFrom ?? []) {
+    refuseOtherCdk8sPlus(path, kind, 'allowFrom', peer, OTHER_PEER_REMEDY);
+  }
+  if (props.allowFromPeers !== undefined && !Array.isArray(props.allowFromPeers)) {
+    throw invalidProp(path, kind, 'allowFromPeers', describeValue(props.allowFromPeers), 'accepted: a list of { podLabels?, namespaceNames?, namespaceLabels? }');
+  }
+  for (const peer of props.allowFromPeers ?? []) {
+    requireNetworkPeer(path, kind, 'allowFromPeers', peer);
+  }
   if (props.linterExemptions !== undefined
     && (!Array.isArray(props.linterExemptions) || !props.linterExemptions.every(e => e instanceof LinterExemption))) {
     throw invalidProp(path, kind, 'linterExemptions', describeValue(props.linterExemptions),
@@ -522,8 +611,11 @@ function validateOptions(path: string, kind: string, props: SingleWriterOptions)
 
 function requireStrategy(path: string, kind: string, strategy: kplus.DeploymentStrategy | undefined): void {
   if (strategy === undefined) return;
+  refuseOtherCdk8sPlus(path, kind, 'strategy', strategy,
+    `pass kplus.DeploymentStrategy.recreate() of ${OUR_CDK8S_PLUS}, or omit strategy: Recreate is the default`);
   if (!(strategy instanceof kplus.DeploymentStrategy)) {
-    throw invalidProp(path, kind, 'strategy', describeValue(strategy), 'accepted: kplus.DeploymentStrategy.recreate()');
+    throw invalidProp(path, kind, 'strategy', describeValue(strategy),
+      `accepted: a DeploymentStrategy of ${OUR_CDK8S_PLUS}, e.g. kplus.DeploymentStrategy.recreate(), or no strategy (Recreate)`);
   }
   const kube = strategy._toKube();
   const surge = (kube.rollingUpdate?.maxSurge as { value?: unknown } | undefined)?.value;

@@ -3,6 +3,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp } from '../internal/errors';
 import { LABEL_VALUE_RULE, QUALIFIED_NAME_RULE, isDns1123Label, isLabelValue, isQualifiedName } from '../internal/names';
 import { unpinned } from '../rules/unpinned-image';
@@ -16,6 +17,8 @@ export function requireEnv(path: string, kind: string, env: { [name: string]: kp
     if (!ENV_NAME.test(name)) {
       throw invalidProp(path, kind, 'env', name, 'accepted variable names: letters, digits, "_", "-" and ".", not starting with a digit');
     }
+    refuseOtherCdk8sPlus(path, kind, `env["${name}"]`, value,
+      `pass kplus.EnvValue.fromValue(...) or kplus.EnvValue.fromSecretValue(...) of ${OUR_CDK8S_PLUS}`);
     if (!(value instanceof kplus.EnvValue)) {
       throw invalidProp(path, kind, `env["${name}"]`, describeValue(value),
         'accepted: a kplus.EnvValue, e.g. kplus.EnvValue.fromValue("on") or kplus.EnvValue.fromSecretValue({ secret, key })');
@@ -159,6 +162,14 @@ export function isImageReference(image: string): boolean {
   const host = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]) ? parts.shift()! : undefined;
   if (host !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d+)?$/.test(host)) return false;
   return parts.every(part => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(part));
+}
+
+/** Refuses CPU amounts of another cdk8s-plus in container resources (memory and storage are cdk8s Sizes, shared by all). */
+export function refuseOtherCpu(path: string, kind: string, prop: string, resources: kplus.ContainerResources | undefined): void {
+  for (const bound of ['request', 'limit'] as const) {
+    refuseOtherCdk8sPlus(path, kind, `${prop}.cpu.${bound}`, resources?.cpu?.[bound],
+      `pass kplus.Cpu.millis(...) of ${OUR_CDK8S_PLUS}; memory and ephemeral storage are cdk8s Sizes, which every cdk8s-plus shares`);
+  }
 }
 
 /** Rejects engine-managed variables in the user's `env`. */

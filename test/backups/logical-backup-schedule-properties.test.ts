@@ -4,8 +4,9 @@ import * as fc from 'fast-check';
 import { DatabaseCredentials, DatabaseEngine, ExclusiveVolume, LogicalBackupSchedule, SingleWriterDatabase } from '../../src';
 import { runRules } from '../../src/rules';
 import { validateManifests } from '../harness';
+import { propertyRuns } from '../harness/property-runs';
 
-const RUNS = { numRuns: 100 };
+const RUNS = { numRuns: propertyRuns(40) };
 
 /** `valid` `odds` times out of `odds + 1`, else `invalid`. */
 function mostly<T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>, odds = 6): fc.Arbitrary<T> {

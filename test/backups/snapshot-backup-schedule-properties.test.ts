@@ -2,8 +2,9 @@ import { Chart, Cron, Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { ExclusiveVolume, SnapshotBackupSchedule, SnapshotEngine, SnapshotRetention } from '../../src';
 import { validateManifests } from '../harness';
+import { propertyRuns } from '../harness/property-runs';
 
-const RUNS = { numRuns: 150 };
+const RUNS = { numRuns: propertyRuns(50) };
 
 // ---- Cron fields with their meaning known by construction (an oracle independent of src/) ----
 

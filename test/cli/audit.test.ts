@@ -86,8 +86,12 @@ describe('rwop audit, text', () => {
     expect(stdout).toMatch(/^rwop audit: 4 objects, /);
   });
 
-  test('an input with no object: a warning on stderr, exit 0', async () => {
-    const { code, stdout, stderr } = await rwop(['audit', '-'], { stdin: '# nothing\n---\n' });
+  test('an empty input is refused (exit 2); --allow-empty accepts it with a warning, exit 0', async () => {
+    const refused = await rwop(['audit', '-'], { stdin: '# nothing\n---\n' });
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe('rwop audit: <stdin>: empty input (nothing but whitespace, comments or "---"): '
+      + 'did the command that wrote it fail?; --allow-empty accepts it\n');
+    const { code, stdout, stderr } = await rwop(['audit', '--allow-empty', '-'], { stdin: '# nothing\n---\n' });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^rwop audit: 0 objects, /);
     expect(stderr).toBe('rwop audit: warning: the input holds no Kubernetes object\n');
@@ -120,7 +124,7 @@ describe('rwop audit --fail-on', () => {
   test('a bad threshold is a usage error listing the accepted values', async () => {
     const { code, stderr } = await rwop(['audit', HAZARDS, '--fail-on', 'critical']);
     expect(code).toBe(2);
-    expect(stderr).toContain('rwop audit: --fail-on must be one of error, warning, info; got "critical"');
+    expect(stderr).toContain('rwop audit: --fail-on must be one of error, warning, info, none; got "critical"');
   });
 });
 
@@ -155,7 +159,8 @@ describe('rwop audit --format json', () => {
     const report = jsonOf(stdout);
     expect(report.schemaVersion).toBe(1);
     expect(report.tool).toEqual({ name: 'rwop', version: JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version });
-    expect(report.summary).toEqual({ objects: 5, error: 3, warning: 0, info: 0, suppressed: 1, failOn: 'error', failed: true });
+    expect(report.summary).toEqual({ objects: 5, error: 3, warning: 0, info: 0, suppressed: 1, failOn: 'error', failed: true, skipped: 0, strict: false });
+    expect(report.skipped).toEqual([]);
     expect(report.findings.map((f) => [f.ruleId, f.severity, f.suppressed])).toEqual([
       ['rwop-claim-shared', 'error', null],
       ['rwop-job-mounts-held-claim', 'error', null],
@@ -226,7 +231,7 @@ describe('rwop audit --list-rules and --help', () => {
   test('--help documents formats, thresholds, suppression and exit codes', async () => {
     const { code, stdout } = await rwop(['audit', '--help']);
     expect(code).toBe(0);
-    for (const text of ['--format <text|json|sarif>', '--fail-on <error|warning|info>', '--only', '--skip', 'rwop.dev/suppress-reason', 'Exit codes: 0']) {
+    for (const text of ['--format <text|json|sarif>', '--fail-on <error|warning|info|none>', '--exclude <pattern>', '--no-kustomize', '--strict', '.rwopignore', '--only', '--skip', 'rwop.dev/suppress-reason', 'Exit codes: 0']) {
       expect(stdout).toContain(text);
     }
   });

@@ -14,7 +14,7 @@ test('an object without a file is named Kind namespace/name, a cluster-scoped on
       { kind: 'StorageClass', name: 'other', source: { file: 'sc.yaml' } },
     ],
   }];
-  const text = formatText({ findings, rules: RULES, objectCount: 2, failOn: 'warning', cwd: '/' });
+  const text = formatText({ findings, rules: RULES, objectCount: 2, failOn: 'warning', cwd: '/', skipped: [], strict: false });
   expect(text).toBe('PersistentVolumeClaim default/d: error rwop-in-tree-provisioner: the message [also: StorageClass legacy; StorageClass other at sc.yaml]\n'
     + `rwop audit: 2 objects, ${RULES.length} rules: 1 error, 0 warnings, 0 info, 0 suppressed (fails --fail-on warning)\n`);
 });

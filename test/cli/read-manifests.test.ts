@@ -170,7 +170,7 @@ describe('parseManifests', () => {
     const error = inputError(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n', 'dup.yaml'));
     expect(error.file).toBe('dup.yaml');
     expect(error.line).toBe(5);
-    expect(error.message).toBe('dup.yaml:5: invalid YAML (column 3): Map keys must be unique');
+    expect(error.message).toBe('dup.yaml:5: duplicate key "name" (column 3): a key may appear once in a mapping');
 
     const unclosed = inputError(() => parseManifests('apiVersion: v1\nkind: ConfigMap\ndata: {a: "b}\n\n\n', 'q.yaml'));
     expect(unclosed.line).toBe(3);

@@ -368,7 +368,7 @@ describe('rwop status, options and exit codes', () => {
 
   test.each([
     [['status', '--format', 'sarif', 'healthy.json'], /--format must be one of text, json; got "sarif"/],
-    [['status', '--now', 'yesterday', 'healthy.json'], /--now must be an RFC 3339 time such as 2025-03-10T09:45:00Z; got "yesterday"/],
+    [['status', '--now', 'yesterday', 'healthy.json'], /--now must be an RFC 3339 time that exists, such as 2025-03-10T09:45:00Z or 2025-03-10T10:45:00\+01:00; got "yesterday"/],
     [['status', '--stuck-after', '5 minutes', 'healthy.json'], /--stuck-after must be a duration such as 90s, 10m or 1h30m; got "5 minutes"/],
     [['status', '-n', 'Prod_DB', 'healthy.json'], /--namespace must be a namespace name/],
     [['status', '--bogus', 'healthy.json'], /Unknown option '--bogus'/],
@@ -396,7 +396,7 @@ describe('rwop status, options and exit codes', () => {
   test('--help documents the exit codes', async () => {
     const { code, stdout } = await rwop(['status', '--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Exit codes: 0 healthy; 1 a pod waits on a held claim, a holder is stuck, a Multi-Attach error, or a\nReadWriteOncePod claim that is not CSI; 2 bad usage, unreadable input, or kubectl could not read the cluster\n\(not found, server unreachable, a list forbidden\)\./);
+    expect(stdout).toMatch(/Exit codes: 0 healthy; 1 a pod waits on a held claim, a holder is stuck, a Multi-Attach error, or a\nReadWriteOncePod claim that is not CSI; 2 bad usage, input that is unreadable or empty \(a failed kubectl\), or\nkubectl could not read the cluster \(not found, server unreachable, a list forbidden\)\./);
   });
 });
 

@@ -1,4 +1,5 @@
-// Running `rwop` in-process with a fake CliIO.
+// Running `rwop` in-process with a fake CliIO, or as the real executable in a child process.
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/main';
@@ -6,20 +7,21 @@ import type { CliIO } from '../../src/cli/main';
 /** The audit fixtures; tests run with this as the working directory so that paths stay short. */
 export const AUDIT_FIXTURES = path.join(__dirname, 'fixtures', 'audit');
 
-export interface FakeIO extends CliIO {
-  readonly out: string[];
-  readonly err: string[];
-  /** How many times the command read stdin. */
-  stdinReads: number;
-}
-
 export interface RunOptions {
-  readonly stdin?: string;
+  /** Standard input: text (sent as UTF-8) or raw bytes. */
+  readonly stdin?: string | Uint8Array;
   readonly cwd?: string;
   readonly stdinIsTTY?: boolean;
   readonly kubectlPlugin?: boolean;
   /** The environment of the programs the command runs (kubectl). */
   readonly env?: Record<string, string | undefined>;
+}
+
+export interface FakeIO extends CliIO {
+  readonly out: string[];
+  readonly err: string[];
+  /** How many times the command read stdin. */
+  stdinReads: number;
 }
 
 export function fakeIO(options: RunOptions = {}): FakeIO {
@@ -31,7 +33,8 @@ export function fakeIO(options: RunOptions = {}): FakeIO {
     stderr: (text) => io.err.push(text),
     readStdin: async () => {
       io.stdinReads++;
-      return options.stdin ?? '';
+      const stdin = options.stdin ?? '';
+      return typeof stdin === 'string' ? new TextEncoder().encode(stdin) : stdin;
     },
     cwd: options.cwd ?? AUDIT_FIXTURES,
     stdinIsTTY: options.stdinIsTTY ?? false,
@@ -53,4 +56,39 @@ export async function rwop(argv: readonly string[], options: RunOptions = {}): P
   const io = fakeIO(options);
   const code = await main(argv, io);
   return { code, stdout: io.out.join(''), stderr: io.err.join(''), io };
+}
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** What a shell sees of a child process. */
+export interface SpawnResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment that runs `src/cli/bin.ts` through ts-node (transpile only): no `projen compile` needed first. */
+export const TS_NODE_ENV = {
+  ...process.env,
+  TS_NODE_TRANSPILE_ONLY: '1',
+  TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+  NODE_PATH: path.join(ROOT, 'node_modules'),
+};
+
+/** The command line that runs the real `rwop` executable from source. */
+export const RWOP_COMMAND: readonly string[] = [process.execPath, '-r', 'ts-node/register', path.join(ROOT, 'src', 'cli', 'bin.ts')];
+
+/** `rwop <args>` as a child process, with `input` piped to its stdin (text as UTF-8, or raw bytes). */
+export function spawnRwop(args: readonly string[], input?: string | Uint8Array, cwd = AUDIT_FIXTURES): SpawnResult {
+  const [command, ...commandArgs] = RWOP_COMMAND;
+  const result = spawnSync(command, [...commandArgs, ...args], {
+    cwd,
+    input,
+    encoding: 'utf8',
+    env: TS_NODE_ENV,
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -16,8 +16,26 @@ describe(RULE, () => {
     expect(found[0].message).not.toContain('securepassword');
   });
 
-  test.each(['DB_PASSWD', 'client_secret', 'GITHUB_TOKEN', 'STRIPE_API_KEY', 'APIKEY', 'SSH_PRIVATE_KEY'])('%s', (name) => {
+  test.each([
+    'DB_PASSWD', 'client_secret', 'GITHUB_TOKEN', 'STRIPE_API_KEY', 'APIKEY', 'SSH_PRIVATE_KEY',
+    'MYSQL_PWD', 'DB_PASS', 'SMTP_PASS', 'LDAP_BIND_PASSWD', 'REDIS_PASSWORD', 'JWT_SECRET', 'VAULT_TOKEN', 'OPENAI_API_KEY',
+  ])('%s', (name) => {
     expect(findings(RULE, withEnv([{ name, value: 'x' }]))).toHaveLength(1);
+  });
+
+  test.each([
+    ['DATABASE_URL', 'postgres://app:s3cret@db.billing.svc:5432/app'],
+    ['DATABASE_URL', 'postgresql://app:s3cret@db/app?sslmode=require'],
+    ['DB_DSN', 'mysql://root:hunter2@mysql:3306/wordpress'],
+    ['MONGO_URI', 'mongodb://admin:changeme@mongo-0.mongo:27017/admin'],
+    ['MONGO_URL', 'mongodb+srv://svc:pa55@cluster0.example.mongodb.net/app'],
+    ['CACHE', 'redis://:foobared@redis-master:6379/0'],
+    ['BROKER', 'amqp://guest:guest@rabbitmq:5672/'],
+  ])('a URL with a password under any name: %s=%s, without echoing it', (name, value) => {
+    const found = findings(RULE, withEnv([{ name, value }]));
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain(`sets ${name} to a URL with a literal password in it`);
+    expect(found[0].message).not.toContain(value.replace(/^.*:\/\/[^:]*:/, '').split('@')[0]);
   });
 
   test('init containers and CronJobs too', () => {
@@ -32,17 +50,40 @@ describe(RULE, () => {
       { name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/password' },
       { name: 'SECRET_NAME', value: 'postgres-secret' },
       { name: 'PGPASSWORD', value: '$(POSTGRES_PASSWORD)' },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
       { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
       { name: 'KEYCLOAK_URL', value: 'https://id.example' },
+      { name: 'PWD', value: '/srv/app' },
+      { name: 'PASSENGER_APP_ENV', value: 'production' },
+      { name: 'TOKEN_TTL', value: '604800' },
     ]))).toEqual([]);
   });
 
-  // Bitnami's redis chart without auth sets ALLOW_EMPTY_PASSWORD=yes (test/corpus/cases/helm-bitnami-redis-no-auth.yaml).
-  test.each(['yes', 'no', 'true', 'False', 'on', 'OFF'])('near miss: a switch, not a secret: ALLOW_EMPTY_PASSWORD=%s', (value) => {
-    expect(findings(RULE, withEnv([{ name: 'ALLOW_EMPTY_PASSWORD', value }]))).toEqual([]);
+  test('near miss: URLs without a password, or with a $(VAR) reference as the password', () => {
+    expect(findings(RULE, withEnv([
+      { name: 'DATABASE_URL', value: 'postgres://app@db.billing.svc:5432/app' },
+      { name: 'DATABASE_URL_FROM_VARS', value: 'postgres://app:$(DB_PASSWORD)@db:5432/app' },
+      { name: 'REDIS_URL', value: 'redis://redis-master:6379/0' },
+      { name: 'TOKEN_ENDPOINT', value: 'https://auth.example.com:8443/oauth/token' },
+      { name: 'VAULT_ADDR', value: 'https://vault.example:8200' },
+    ]))).toEqual([]);
   });
 
-  test('a value that only starts like a switch is still a secret', () => {
-    expect(findings(RULE, withEnv([{ name: 'REDIS_PASSWORD', value: 'yes-it-is' }, { name: 'API_TOKEN', value: 'true1' }]))).toHaveLength(2);
+  // Bitnami's redis chart without auth sets ALLOW_EMPTY_PASSWORD=yes (test/corpus/cases/helm-bitnami-redis-no-auth.yaml);
+  // the kubernetes.io replicated-MySQL tutorial sets MYSQL_ALLOW_EMPTY_PASSWORD="1".
+  test.each([
+    ['ALLOW_EMPTY_PASSWORD', 'yes'], ['ALLOW_EMPTY_PASSWORD', 'no'], ['ALLOW_EMPTY_PASSWORD', 'true'], ['ALLOW_EMPTY_PASSWORD', 'False'],
+    ['ALLOW_EMPTY_PASSWORD', 'on'], ['ALLOW_EMPTY_PASSWORD', 'OFF'], ['MYSQL_ALLOW_EMPTY_PASSWORD', '1'],
+    ['MYSQL_RANDOM_ROOT_PASSWORD', 'yes'], ['MYSQL_RANDOM_ROOT_PASSWORD', '1'], ['MARIADB_RANDOM_ROOT_PASSWORD', 'true'],
+  ])('near miss: a switch or a number, not a secret: %s=%s', (name, value) => {
+    expect(findings(RULE, withEnv([{ name, value }]))).toEqual([]);
+  });
+
+  test('a value that only starts like a switch or is a long number is still a secret', () => {
+    expect(findings(RULE, withEnv([
+      { name: 'REDIS_PASSWORD', value: 'yes-it-is' },
+      { name: 'API_TOKEN', value: 'true1' },
+      { name: 'MYSQL_ROOT_PASSWORD', value: '123456' },
+    ]))).toHaveLength(3);
   });
 });

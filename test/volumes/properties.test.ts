@@ -3,8 +3,9 @@ import * as fc from 'fast-check';
 import { PRUNE_PROTECTION, escapeRegExp, testChart } from './support';
 import { ExclusiveStorageClass, ExclusiveVolume, VolumeDataSource } from '../../src';
 import { validateManifests } from '../harness';
+import { propertyRuns } from '../harness/property-runs';
 
-const RUNS = { numRuns: 200 };
+const RUNS = { numRuns: propertyRuns(60) };
 
 // ---- Independent oracles (from the Kubernetes rules, not from src/) ----
 

@@ -7,8 +7,9 @@ import {
 } from '../../src';
 import { validateManifests } from '../harness';
 import { escapeRegExp, testChart } from '../volumes/support';
+import { propertyRuns } from '../harness/property-runs';
 
-const RUNS = { numRuns: 150 };
+const RUNS = { numRuns: propertyRuns(50) };
 
 // ---- Independent oracles (from the Kubernetes rules, not from src/) ----
 

@@ -415,9 +415,16 @@ describe('disruption policy', () => {
 describe('synth-time checks', () => {
   test('a claim template whose class in the app has an in-tree provisioner fails synth, naming the rule and our path', () => {
     const chart = testChart();
-    new kplus.k8s.KubeStorageClass(chart, 'Legacy', { metadata: { name: 'standard' }, provisioner: 'kubernetes.io/gce-pd' });
+    new kplus.k8s.KubeStorageClass(chart, 'Legacy', { metadata: { name: 'standard' }, provisioner: 'kubernetes.io/no-provisioner' });
     new ExclusiveStatefulSet(chart, 'Db', appProps({ storageClassName: 'standard' }));
     expect(() => Testing.synth(chart)).toThrow(/rwop-in-tree-provisioner: .*Test\/Db\/StatefulSet/s);
+  });
+
+  test('a class whose in-tree provisioner CSI migration serves (kubernetes.io/gce-pd) is a warning for `rwop audit`, not a synth error', () => {
+    const chart = testChart();
+    new kplus.k8s.KubeStorageClass(chart, 'Legacy', { metadata: { name: 'standard' }, provisioner: 'kubernetes.io/gce-pd' });
+    new ExclusiveStatefulSet(chart, 'Db', appProps({ storageClassName: 'standard' }));
+    expect(Testing.synth(chart).map((object: any) => object.kind)).toContain('StatefulSet');
   });
 });
 

@@ -7,8 +7,9 @@ import {
   SingleWriterWorkloadProps,
 } from '../../src';
 import { validateManifests } from '../harness';
+import { propertyRuns } from '../harness/property-runs';
 
-const RUNS = { numRuns: 150 };
+const RUNS = { numRuns: propertyRuns(50) };
 
 // ---- Independent oracles (from the Kubernetes rules and the issue, not from src/) ----
 

@@ -93,7 +93,7 @@ describe('PostgreSQL', () => {
     expect(db.port).toBe(5432);
     expect(db.engine.name).toBe('postgres');
     expect(db.engine.clientPasswordVariable).toBe('PGPASSWORD');
-    expect(db.credentials.secret.name).toBe('postgres-secret');
+    expect(db.credentials.secretName).toBe('postgres-secret');
     expect(db.credentials.passwordKey).toBe('password');
     expect(db.volume.name).toBe('db-data');
     expect(db.podLabels).toEqual(only(manifests, 'Deployment').spec.template.metadata.labels);
@@ -346,7 +346,7 @@ describe('bad input', () => {
     ['no engine', () => build(undefined as unknown as DatabaseEngine), 'engine', /DatabaseEngine\.postgres\(\)/],
     ['a plaintext password instead of credentials', () => new SingleWriterDatabase(testChart(), 'Db', {
       engine: DatabaseEngine.postgres(), credentials: 'securepassword' as unknown as DatabaseCredentials, storage: GIB_20,
-    }), 'credentials', /"securepassword"; accepted: DatabaseCredentials\.fromSecret\(secret, \{ passwordKey \}\); a password cannot be given as text/],
+    }), 'credentials', /"securepassword"; accepted: DatabaseCredentials\.fromSecretName\("postgres-secret", \{ passwordKey \}\) or fromSecret\(secret, \{ passwordKey \}\); a password cannot be given as text/],
     ['credentials without a Secret', () => new SingleWriterDatabase(testChart(), 'Db', {
       engine: DatabaseEngine.postgres(), credentials: DatabaseCredentials.fromSecret(undefined as unknown as kplus.ISecret), storage: GIB_20,
     }), 'credentials.secret', /kplus\.ISecret/],

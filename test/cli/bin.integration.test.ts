@@ -1,24 +1,9 @@
 // The real executable as a child process: stdin piped, exit code and streams as a shell sees them.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { AUDIT_FIXTURES } from './support';
+import { AUDIT_FIXTURES, spawnRwop } from './support';
 
-const ROOT = path.join(__dirname, '..', '..');
-
-/** `rwop` from source through ts-node (transpile only), so that the test needs no `projen compile` first. */
-function bin(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(ROOT, 'src', 'cli', 'bin.ts'), ...args], {
-    cwd: AUDIT_FIXTURES,
-    input,
-    encoding: 'utf8',
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), NODE_PATH: path.join(ROOT, 'node_modules') },
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const bin = (args: string[], input?: string) => spawnRwop(args, input);
 
 describe('bin (child process)', () => {
   test('stdin piped with no path: findings on stdout, exit 1', () => {

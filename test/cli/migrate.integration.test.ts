@@ -10,6 +10,7 @@ import { rwop } from './support';
 import { ExclusiveVolume, VolumeDataSource, VolumeSnapshot, VolumeSnapshotClass, VolumeSnapshotSource } from '../../src';
 import type { MigrationPlan } from '../../src/cli/migrate';
 import { quantityBytes } from '../../src/cli/migrate';
+import { runRules } from '../../src/rules/engine';
 import { expectValidManifests } from '../harness';
 import { synthValid, testChart } from '../volumes/support';
 
@@ -80,21 +81,20 @@ describe('in place, with the input', () => {
     const { code, stdout, stderr } = await migrate(['db/postgres-data', INPUT]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const order = positions(stdout, [
-      `kubectl patch pv ${PV} -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`,
-      'deployment_postgres_replicas=$(kubectl get deployment postgres -n db -o jsonpath=\'{.spec.replicas}\')',
-      'kubectl scale deployment postgres -n db --replicas=0',
+      `kubectl patch pv/${PV} -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`,
+      'save_replicas deployment/postgres db',
       `kubectl wait --for=delete pod/${POD} -n db --timeout=10m`,
-      '[ "$USED_BY" = \'<none>\' ] || stop "pod $USED_BY still mounts db/postgres-data: stop its workload first (kubectl describe pvc postgres-data -n db, Used By)"',
-      'kubectl get pvc postgres-data -n db -o yaml > postgres-data.db.pvc-backup.yaml',
-      `[ "$(kubectl get pv ${PV} -o jsonpath='{.spec.persistentVolumeReclaimPolicy}')" = Retain ] || stop "PersistentVolume ${PV} is not Retain: deleting the claim would delete the volume"`,
-      'kubectl delete pvc postgres-data -n db --timeout=2m',
+      '[ "$USED_BY" = \'<none>\' ] || stop "pod $USED_BY still mounts db/postgres-data: stop its workload first (kubectl describe pvc/postgres-data -n db, Used By)"',
+      '  kubectl get pvc/postgres-data -n db -o yaml > postgres-data.db.pvc-backup.yaml',
+      `  [ "$(kubectl get pv/${PV} -o jsonpath='{.spec.persistentVolumeReclaimPolicy}')" = Retain ] || stop "PersistentVolume ${PV} is not Retain: deleting the claim would delete the volume"`,
+      '  kubectl delete pvc/postgres-data -n db --timeout=2m',
       `kubectl wait --for=jsonpath='{.status.phase}'=Released pv/${PV} --timeout=2m`,
-      `kubectl patch pv ${PV} -p '{"spec":{"claimRef":{"uid":""}}}'`,
-      `kubectl patch pv ${PV} -p '{"spec":{"accessModes":["ReadWriteOncePod"]}}'`,
+      `kubectl patch pv/${PV} -p '{"spec":{"claimRef":{"uid":""}}}'`,
+      `kubectl patch pv/${PV} -p '{"spec":{"accessModes":["ReadWriteOncePod"]}}'`,
       "kubectl apply -f - <<'EOF'",
       "kubectl wait --for=jsonpath='{.status.phase}'=Bound pvc/postgres-data -n db --timeout=2m",
-      'kubectl scale deployment postgres -n db --replicas="${deployment_postgres_replicas}"',
-      `kubectl patch pv ${PV} -p '{"spec":{"persistentVolumeReclaimPolicy":"Delete"}}'`,
+      'restore_replicas deployment/postgres db',
+      `kubectl patch pv/${PV} -p '{"spec":{"persistentVolumeReclaimPolicy":"Delete"}}'`,
     ]);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(stdout.split('\n').slice(0, 3)).toEqual([
@@ -153,6 +153,7 @@ describe('in place, with the input', () => {
     expect(stdout).not.toContain('"persistentVolumeReclaimPolicy":"Delete"');
     expect(stdout).toContain('# 2. Reclaim policy: already Retain (keep the volume when the claim is deleted)\n');
     expect(stdout).toContain('#  passed      reclaim-policy  Retain already: the volume outlives the claim\n');
+    expect(stdout).toContain(`echo 'PersistentVolume ${PV}: reclaim policy Retain (it was Retain before).`);
   });
 
   test('a claim with GitOps tracking gets a step to pause the sync; without, none', async () => {
@@ -172,36 +173,53 @@ describe('in place, with the input', () => {
     expect(YAML.parse(heredocs(stdout)[0]).metadata.annotations['argocd.argoproj.io/sync-options']).toBe('ServerSideApply=true,Prune=false,Delete=false');
   });
 
-  test('every kind of workload is stopped its way and started again; a StatefulSet\'s RWO templates are pointed out', async () => {
-    const items = fixtureItems().filter((candidate) => !['Deployment', 'ReplicaSet', 'Pod'].includes(candidate.kind));
-    const podSpec = { containers: [{ name: 'c', image: 'registry.example/c:1.0.0' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'postgres-data' } }] };
-    const template = { metadata: { labels: { app: 'x' } }, spec: podSpec };
-    items.push(
-      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'pg', namespace: 'db' }, spec: { replicas: 1, serviceName: 'pg', selector: { matchLabels: { app: 'x' } }, template } },
-      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'dump', namespace: 'db' }, spec: { schedule: '0 2 * * *', jobTemplate: { spec: { template: { ...template, spec: { ...podSpec, restartPolicy: 'OnFailure' } } } } } },
-      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'paused', namespace: 'db' }, spec: { suspend: true, schedule: '0 3 * * *', jobTemplate: { spec: { template: { ...template, spec: { ...podSpec, restartPolicy: 'OnFailure' } } } } } },
-      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'restore-check', namespace: 'db' }, spec: { template: { ...template, spec: { ...podSpec, restartPolicy: 'Never' } } } },
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'psql-shell', namespace: 'db' }, spec: podSpec, status: { phase: 'Running' } },
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other-namespace', namespace: 'web' }, spec: podSpec, status: { phase: 'Running' } },
-    );
-    const { code, stdout } = await migrate(['db/postgres-data', '-'], asInput(items));
-    expect(code).toBe(0);
-    positions(stdout, [
-      'kubectl scale statefulset pg -n db --replicas=0',
-      'kubectl patch cronjob dump -n db -p \'{"spec":{"suspend":true}}\'',
-      'kubectl patch cronjob paused -n db -p \'{"spec":{"suspend":true}}\'',
-      'kubectl wait --for=condition=complete job/restore-check -n db --timeout=1h',
-      'kubectl delete pod psql-shell -n db',
-      'kubectl wait --for=delete pod/psql-shell -n db --timeout=10m',
-      'kubectl scale statefulset pg -n db --replicas="${statefulset_pg_replicas}"',
-      'kubectl patch cronjob dump -n db -p \'{"spec":{"suspend":false}}\'',
+  // One workload at a time: a claim that several workloads mount is refused (the rules find it shared once it is RWOP).
+  const podSpec = { containers: [{ name: 'c', image: 'registry.example/c:1.0.0' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'postgres-data' } }] };
+  const template = { metadata: { labels: { app: 'x' } }, spec: podSpec };
+  const cronJob = (name: string, extra: object) => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name, namespace: 'db' },
+    spec: { schedule: '0 2 * * *', concurrencyPolicy: 'Forbid', ...extra, jobTemplate: { spec: { template: { ...template, spec: { ...podSpec, restartPolicy: 'OnFailure' } } } } },
+  });
+  test.each<[string, object, string[]]>([
+    ['StatefulSet', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'pg', namespace: 'db' }, spec: { replicas: 1, serviceName: 'pg', selector: { matchLabels: { app: 'x' } }, template } }, [
+      'save_replicas statefulset/pg db',
+      'restore_replicas statefulset/pg db',
+    ]],
+    ['CronJob', cronJob('dump', {}), [
+      'kubectl patch cronjob/dump -n db -p \'{"spec":{"suspend":true}}\'',
+      'kubectl patch cronjob/dump -n db -p \'{"spec":{"suspend":false}}\'',
+    ]],
+    ['suspended CronJob', cronJob('paused', { suspend: true }), [
+      'kubectl patch cronjob/paused -n db -p \'{"spec":{"suspend":true}}\'',
       '# CronJob paused was suspended before the migration: left suspended',
+    ]],
+    ['Job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'restore-check', namespace: 'db' }, spec: { template: { ...template, spec: { ...podSpec, restartPolicy: 'Never' } } } }, [
+      'kubectl wait --for=condition=complete job/restore-check -n db --timeout=1h',
       '# Job restore-check ran to completion before the migration: nothing to restart',
+    ]],
+    ['bare Pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'psql-shell', namespace: 'db' }, spec: podSpec, status: { phase: 'Running' } }, [
+      'kubectl delete pod/psql-shell -n db',
+      'kubectl wait --for=delete pod/psql-shell -n db --timeout=10m',
       '# Pod/psql-shell is not managed by a controller: re-create it from its manifest',
-    ]);
+    ]],
+  ])('a %s is stopped its way and started again', async (_, workload, lines) => {
+    const items = fixtureItems().filter((candidate) => !['Deployment', 'ReplicaSet', 'Pod'].includes(candidate.kind));
+    items.push(workload, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other-namespace', namespace: 'web' }, spec: podSpec, status: { phase: 'Running' } });
+    const { code, stdout, stderr } = await migrate(['db/postgres-data', '-'], asInput(items));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const order = positions(stdout, lines);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(stdout).not.toContain('other-namespace');
-    expect(stdout).toMatch(/StatefulSet\/pg still asks for ReadWriteOnce in its volumeClaimTemplates \(immutable\)/);
     expectCleanScript(stdout);
+  });
+
+  test('a StatefulSet\'s RWO templates are pointed out', async () => {
+    const items = fixtureItems().filter((candidate) => !['Deployment', 'ReplicaSet', 'Pod'].includes(candidate.kind));
+    items.push({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'pg', namespace: 'db' }, spec: { replicas: 1, serviceName: 'pg', selector: { matchLabels: { app: 'x' } }, template } });
+    const { stdout } = await migrate(['db/postgres-data', '-'], asInput(items));
+    expect(stdout).toMatch(/StatefulSet\/pg still asks for ReadWriteOnce in its volumeClaimTemplates \(immutable\)/);
   });
 });
 
@@ -210,13 +228,13 @@ describe('via snapshot, with the input', () => {
     const { code, stdout } = await migrate(['db/postgres-data', '--via', 'snapshot', INPUT]);
     expect(code).toBe(0);
     const order = positions(stdout, [
-      'kubectl scale deployment postgres -n db --replicas=0',
-      `kubectl patch pv ${PV} -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`,
+      'save_replicas deployment/postgres db',
+      `kubectl patch pv/${PV} -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`,
       "kubectl apply -f - <<'EOF'",
       "kubectl wait --for=jsonpath='{.status.readyToUse}'=true volumesnapshot/postgres-data-before-rwop -n db --timeout=30m",
-      'kubectl delete pvc postgres-data -n db --timeout=2m',
-      'kubectl scale deployment postgres -n db --replicas="${deployment_postgres_replicas}"',
-      `# kubectl delete pv ${PV}`,
+      '  kubectl delete pvc/postgres-data -n db --timeout=2m',
+      'restore_replicas deployment/postgres db',
+      `# kubectl delete pv/${PV}`,
     ]);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(stdout).not.toContain('claimRef');
@@ -269,11 +287,11 @@ describe('via snapshot, with the input', () => {
     const given = await migrate(['db/postgres-data', '--via', 'snapshot', '--snapshot-class', 'csi-snapshot-class', INPUT]);
     expect(given.code).toBe(0);
     expect(given.stdout).toContain('#  at-run-time snapshot-class  VolumeSnapshotClass csi-snapshot-class: the script checks that it exists\n');
-    expect(given.stdout).toContain('[ "$(kubectl get volumesnapshotclass csi-snapshot-class -o jsonpath=\'{.driver}\')" = "ebs.csi.aws.com" ] || stop "VolumeSnapshotClass csi-snapshot-class does not exist or is not for driver ebs.csi.aws.com"\n');
+    expect(given.stdout).toContain('[ "$(kubectl get volumesnapshotclass/csi-snapshot-class -o jsonpath=\'{.driver}\')" = "ebs.csi.aws.com" ] || stop "VolumeSnapshotClass csi-snapshot-class does not exist or is not for driver ebs.csi.aws.com"\n');
     const items = fixtureItems().filter((candidate) => candidate.kind !== 'VolumeSnapshotClass');
     const none = await migrate(['db/postgres-data', '--via', 'snapshot', '-'], asInput(items));
     expect(none.code).toBe(0);
-    expect(none.stdout).toContain('kubectl get crd volumesnapshots.snapshot.storage.k8s.io >/dev/null || stop "the VolumeSnapshot CRDs are not installed (external-snapshotter)"\n');
+    expect(none.stdout).toContain('kubectl get crd/volumesnapshots.snapshot.storage.k8s.io >/dev/null || stop "the VolumeSnapshot CRDs are not installed (external-snapshotter)"\n');
     expect(none.stdout).toContain('[ -n "$(kubectl get volumesnapshotclass -o jsonpath="{.items[?(@.driver==\\"ebs.csi.aws.com\\")].metadata.name}")" ] || stop "no VolumeSnapshotClass for driver ebs.csi.aws.com"\n');
     expect(YAML.parse(heredocs(none.stdout)[0]).spec).toEqual({ source: { persistentVolumeClaimName: 'postgres-data' } });
     expectCleanScript(none.stdout);
@@ -348,12 +366,12 @@ describe('without input: the checks are steps of the script', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('# Pre-flight checks, made by this script (no input was given):\n');
     positions(stdout, [
-      'kubectl get pvc postgres-data -n db >/dev/null || stop "there is no PersistentVolumeClaim db/postgres-data"',
-      'PV=$(kubectl get pvc postgres-data -n db -o jsonpath=\'{.spec.volumeName}\')',
+      'kubectl get pvc/postgres-data -n db >/dev/null || stop "there is no PersistentVolumeClaim db/postgres-data"',
+      'PV=$(kubectl get pvc/postgres-data -n db -o jsonpath=\'{.spec.volumeName}\')',
       '[ -n "$DRIVER" ] || stop "PersistentVolume $PV is not a CSI volume: Kubernetes supports ReadWriteOncePod for CSI volumes only"',
       '[ -z "$RESIZING" ] || stop "a resize or modification is pending ($RESIZING): let it finish first"',
-      '[ "$USED_BY" = \'<none>\' ] || stop "pod $USED_BY still mounts db/postgres-data: stop its workload first (kubectl describe pvc postgres-data -n db, Used By)"',
-      '[ "$(kubectl get pv "$PV" -o jsonpath=\'{.spec.persistentVolumeReclaimPolicy}\')" = Retain ] || stop "PersistentVolume $PV is not Retain: deleting the claim would delete the volume"',
+      '[ "$USED_BY" = \'<none>\' ] || stop "pod $USED_BY still mounts db/postgres-data: stop its workload first (kubectl describe pvc/postgres-data -n db, Used By)"',
+      '  [ "$(kubectl get "pv/$PV" -o jsonpath=\'{.spec.persistentVolumeReclaimPolicy}\')" = Retain ] || stop "PersistentVolume $PV is not Retain: deleting the claim would delete the volume"',
     ]);
     expect(stdout).toContain(via === 'in-place'
       ? '[ "$MODES" = \'["ReadWriteOnce"]\' ] || stop "the claim asks for $MODES: only a ReadWriteOnce-only claim can be migrated in place"\n'
@@ -433,4 +451,91 @@ test.each([
 
 test.each(['', 'Gi', '20 Gi', '20GB', 'twenty'])('quantityBytes(%j) is not a quantity', (quantity) => {
   expect(quantityBytes(quantity)).toBeUndefined();
+});
+
+describe('pre-flight: the rules over the input as if the claim were already ReadWriteOncePod', () => {
+  /** The fixture with its Deployment on the default strategy (RollingUpdate) and a nightly CronJob that mounts the claim. */
+  function rollingUpdateAndCronJob(): any[] {
+    const items = fixtureItems();
+    delete item(items, 'Deployment').spec.strategy;
+    items.push({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly-dump', namespace: 'db' },
+      spec: {
+        schedule: '0 2 * * *',
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: {
+                restartPolicy: 'OnFailure',
+                containers: [{ name: 'dump', image: 'postgres:16.4' }],
+                volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'postgres-data' } }],
+              },
+            },
+          },
+        },
+      },
+    });
+    return items;
+  }
+
+  test('a default-RollingUpdate Deployment and a CronJob on the claim: refused, each new hazard with its fix and the patch command', async () => {
+    const { code, stdout, stderr } = await migrate(['db/postgres-data', '-'], asInput(rollingUpdateAndCronJob()));
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toContain('  failed      new-hazards     once the claim is ReadWriteOncePod, the rules find 4 new hazards; fix each first, then run rwop migrate again:\n');
+    const hazards = stderr.split('\n').filter((line) => line.startsWith('    - ')).map((line) => line.split(':')[0]);
+    expect(hazards).toEqual([
+      '    - error rwop-claim-shared', '    - error rwop-job-mounts-held-claim', '    - error rwop-rolling-update-surge', '    - warning rwop-cronjob-overlap',
+    ]);
+    expect(stderr).toContain('Before the migration: kubectl patch deployment/postgres -n db --type=merge -p \'{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}\'\n');
+    expect(stderr).toContain('Before the migration: kubectl patch cronjob/nightly-dump -n db --type=merge -p \'{"spec":{"concurrencyPolicy":"Forbid"}}\'\n');
+  });
+
+  test('the Deployment alone, switched to Recreate as the fix says: the migration is printed', async () => {
+    const items = rollingUpdateAndCronJob().filter((candidate) => candidate.kind !== 'CronJob');
+    const refused = await migrate(['db/postgres-data', '-'], asInput(items));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/the rules find 1 new hazard; fix it first[^]*rwop-rolling-update-surge/);
+    item(items, 'Deployment').spec.strategy = { type: 'Recreate' };
+    const { code, stdout } = await migrate(['db/postgres-data', '-'], asInput(items));
+    expect(code).toBe(0);
+    expect(stdout).toContain('#  passed      new-hazards     the rules find no hazard that ReadWriteOncePod would create in the input\n');
+  });
+
+  test('a hazard the input already has is not the migration\'s: it does not stop it', async () => {
+    const items = fixtureItems();
+    item(items, 'Deployment').spec.template.spec.containers[0].image = 'postgres:latest';
+    expect(runRules(items.map((object) => ({ object }))).map((found) => found.ruleId)).toContain('unpinned-image');
+    const { code } = await migrate(['db/postgres-data', '-'], asInput(items));
+    expect(code).toBe(0);
+  });
+});
+
+describe('values from the input that the script would use are checked against their Kubernetes syntax', () => {
+  const cases: Array<[string, (items: any[]) => void, string]> = [
+    ['a PV name with a command substitution', (items) => {
+      item(items, 'PersistentVolumeClaim').spec.volumeName = '$(touch canary)';
+      item(items, 'PersistentVolume').metadata.name = '$(touch canary)';
+    }, 'PersistentVolumeClaim db/"postgres-data": spec.volumeName "$(touch canary)" is not a DNS-1123 subdomain'],
+    ['a pod named --all', (items) => { item(items, 'Pod').metadata.name = '--all'; }, 'Pod db/"--all": metadata.name "--all" is not a DNS-1123 subdomain'],
+    ['an owner name with a newline', (items) => { item(items, 'ReplicaSet').metadata.ownerReferences[0].name = 'postgres\ntouch canary'; },
+      'ReplicaSet db/"postgres-7c9d8f6b5": metadata.ownerReferences[0].name "postgres\\ntouch canary" is not a DNS-1123 subdomain'],
+    ['an owner kind toString', (items) => { item(items, 'Pod').metadata.ownerReferences[0].kind = 'to String'; },
+      'Pod db/"postgres-7c9d8f6b5-x2kqz": metadata.ownerReferences[0].kind "to String" is not a kind'],
+    ['a reclaim policy with a quote', (items) => { item(items, 'PersistentVolume').spec.persistentVolumeReclaimPolicy = "Delete'; touch canary; '"; },
+      `PersistentVolume "${PV}": spec.persistentVolumeReclaimPolicy "Delete'; touch canary; '" is not Retain, Delete, Recycle`],
+    ['a CSI driver with backticks', (items) => { item(items, 'PersistentVolume').spec.csi.driver = 'ebs`touch canary`'; },
+      `PersistentVolume "${PV}": spec.csi.driver "ebs\`touch canary\`" is not a CSI driver name`],
+  ];
+
+  test.each(cases)('%s: refused with exit 1, naming the object, the field and the value', async (_, change, problem) => {
+    const items = fixtureItems();
+    change(items);
+    for (const via of ['in-place', 'snapshot']) {
+      const { code, stdout, stderr } = await migrate(['db/postgres-data', '--via', via, '-'], asInput(items));
+      expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+      expect(stderr).toContain(`  failed      input-values  the input has values that the API server would not accept and that the script would have to use: ${problem}`);
+    }
+  });
 });
