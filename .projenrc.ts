@@ -23,8 +23,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // ignore reads .rwopignore and --exclude patterns (gitignore syntax).
   deps: ['yaml@^2.6.0', 'js-yaml@^4.1.0', 'ignore@^7.0.5'],
   bundledDeps: ['yaml', 'js-yaml', 'ignore'],
-  // The command is one bundled file (see the compile step): it starts without resolving dozens of modules.
-  bin: { rwop: 'lib/cli/rwop.js' },
+  // The command is one bundled file (see the compile step): it starts without resolving dozens of modules. Linked
+  // a second time as `kubectl-rwop`, the name kubectl looks for on PATH to run `kubectl rwop`.
+  bin: { 'rwop': 'lib/cli/rwop.js', 'kubectl-rwop': 'lib/cli/rwop.js' },
   // `main` loads the validation plugin without the peers and the constructs on first use (src/entry.ts).
   entrypoint: 'lib/entry.js',
   entrypointTypes: 'lib/index.d.ts',
@@ -140,6 +141,8 @@ project.postCompileTask.exec('mkdir -p lib/backups/scripts && cp src/backups/scr
 // resolving and loading ~40 modules. No source map: a stack trace is a bug report, and the map would be read on every start.
 // Part of `compile` itself, so that every task that compiles (examples, bench) runs the command users get.
 project.compileTask.exec('esbuild src/cli/bin.ts --bundle --platform=node --target=node20 --outfile=lib/cli/rwop.js --log-level=warning');
+// Executable in the package tarball too: krew installs `kubectl rwop` from that tarball as it is (npm pack keeps the mode).
+project.compileTask.exec('chmod +x lib/cli/rwop.js');
 
 // README.md's rule table is rendered from the rule modules; test/rules/rule-table.test.ts fails when it drifts.
 const docsRules = project.addTask('docs:rules', { description: 'Rewrite the rule table in README.md from src/rules' });

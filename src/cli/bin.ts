@@ -4,6 +4,7 @@ import * as nodeModule from 'module';
 // Node 22 and later keep V8's compiled code of the modules below between runs, a faster cold start; Node 20 has
 // no such cache (the call is absent there). It must run before the other modules load.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+import * as path from 'path';
 import { main } from './main';
 import type { CliIO } from './main';
 
@@ -33,6 +34,8 @@ const io: CliIO = {
   readStdin,
   cwd: process.cwd(),
   stdinIsTTY: process.stdin.isTTY === true,
+  // npm links this file as both `rwop` and `kubectl-rwop`; kubectl runs plugins by the name found on PATH.
+  kubectlPlugin: path.basename(process.argv[1] ?? '') === 'kubectl-rwop',
 };
 
 function readStdin(): Promise<Uint8Array> {

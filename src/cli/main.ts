@@ -5,6 +5,7 @@ import * as path from 'path';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
+import { ClusterReadError } from './kubectl-live';
 import { InputError } from './read-manifests';
 import { escapeControls, safeLines } from './terminal-safe';
 
@@ -14,6 +15,13 @@ export interface CliIO {
   readonly cwd: string;
   /** True when standard input is a terminal: then `rwop audit` with no path is a usage error, not a wait. */
   readonly stdinIsTTY?: boolean;
+  /**
+   * True when run as `kubectl rwop` (the executable is named kubectl-rwop): `rwop status` with no path then asks the
+   * cluster even when standard input is not a terminal, as kubectl itself would.
+   */
+  readonly kubectlPlugin?: boolean;
+  /** The environment of the programs a command runs (kubectl for `rwop status`); the process's own when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Writes to standard output as is (the caller ends its lines). */
   stdout(text: string): void;
   /** Writes to standard error as is. */
@@ -57,6 +65,11 @@ async function runCommand(command: Command, args: readonly string[], io: CliIO):
     }
     if (e instanceof InputError) {
       io.stderr(`rwop ${command.name}: ${escapeControls(e.message)}\n`);
+      return EXIT_USAGE;
+    }
+    // kubectl's words (and the server's, in them) on several lines: each escaped.
+    if (e instanceof ClusterReadError) {
+      io.stderr(`rwop ${command.name}: ${safeLines(e.message.split('\n'))}\n`);
       return EXIT_USAGE;
     }
     // A bug of ours: say so, with the stack, and never exit 0 or 1 (which CI would read as a verdict).

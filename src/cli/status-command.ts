@@ -1,7 +1,9 @@
-// `rwop status`: reads a live cluster dump, prints the report of ./status.ts as text or JSON, exits 1 when something
+// `rwop status`: reads a live cluster (through kubectl) or a dump of one, prints the report of ./status.ts as text or JSON, exits 1 when something
 // waits on a held claim, a holder is stuck or an RWOP claim is not CSI, so that it can run from cron or an alert.
 import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, readPathsOrStdin, UsageError } from './command';
 import type { Command } from './command';
+import { kubectlGetArgs, readCluster } from './kubectl-live';
+import type { LiveTarget } from './kubectl-live';
 import type { CliIO } from './main';
 import { parseRfc3339 } from './rfc3339';
 import type { ClaimStatus, HolderStatus, StatusReport, WaitingPod } from './status';
@@ -15,17 +17,27 @@ type Format = typeof FORMATS[number];
 type NowSource = 'option' | 'input' | 'clock';
 
 const HELP = `Usage: rwop status [options] [paths...|-]
+       kubectl rwop status [options]
 
 Shows, for every ReadWriteOncePod claim of a live cluster, who holds it, who waits for it and why, which holder
-is stuck, and what to do. Reads what this prints (files, directories, or "-"/no path for standard input):
+is stuck, and what to do.
 
-  kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json
+With no path and standard input a terminal (always as "kubectl rwop"), or with --live, it asks the cluster: it runs the kubectl on PATH with
+your kubeconfig and current context (--kubeconfig, --context and -n are passed on), all namespaces unless -n:
+
+  kubectl get ${kubectlGetArgs({}).slice(1).join(' ')}
+
+Otherwise it reads what that prints: files, directories, or "-" (or no path, from a pipe) for standard input.
 
 Options:
   -f, --format <text|json>   output format (default: text)
-  -n, --namespace <name>     only the claims of this namespace
-      --now <time>           judge the dump at this RFC 3339 time (default: the newest timestamp in the input,
-                             else the clock), e.g. 2025-03-10T09:45:00Z
+  -n, --namespace <name>     only the claims of this namespace (asks the cluster for this namespace only)
+  -A, --all-namespaces       every namespace (the default)
+      --live                 ask the cluster even when standard input is not a terminal (cron, CI)
+      --context <name>       the kubeconfig context to ask (implies --live)
+      --kubeconfig <path>    the kubeconfig file to use (implies --live)
+      --now <time>           judge at this RFC 3339 time (default: the clock for a cluster; for input, its newest
+                             timestamp, else the clock), e.g. 2025-03-10T09:45:00Z
       --stuck-after <d>      a holder Terminating this long past its grace period is stuck (default: ${formatDuration(DEFAULT_STUCK_AFTER_SECONDS)}),
                              e.g. 90s, 10m, 1h30m
   -h, --help                 show this help
@@ -35,17 +47,20 @@ wordings), the kubelet refuses the mount, or, for any claim, the volume is attac
 A holder is stuck when it is Terminating past --stuck-after or its node is not Ready.
 
 Exit codes: 0 healthy; 1 a pod waits on a held claim, a holder is stuck, a Multi-Attach error, or a
-ReadWriteOncePod claim that is not CSI; 2 bad usage, or input that is unreadable or empty (a failed kubectl).
+ReadWriteOncePod claim that is not CSI; 2 bad usage, input that is unreadable or empty (a failed kubectl), or
+kubectl could not read the cluster (not found, server unreachable, a list forbidden).
 `;
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'show who holds each ReadWriteOncePod claim of a cluster dump, who waits and why',
+  summary: 'show who holds each ReadWriteOncePod claim of the cluster (or a dump of it), who waits and why',
   run: runStatus,
 };
 
 interface StatusArgs {
   readonly paths: readonly string[];
+  /** Set when the objects come from the cluster, not from paths or stdin. */
+  readonly live?: LiveTarget;
   readonly format: Format;
   readonly namespace?: string;
   readonly now?: Date;
@@ -59,9 +74,11 @@ async function runStatus(args: readonly string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  const manifests = await readPathsOrStdin(options.paths, io,
+  const live = options.live ?? (options.paths.length === 0 && (io.stdinIsTTY || io.kubectlPlugin) ? { namespace: options.namespace } : undefined);
+  const manifests = live ? await readCluster(live, io) : await readPathsOrStdin(options.paths, io,
     'no input: pipe "kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json" into "rwop status -", or give the files');
-  const newest = newestTimestamp(manifests);
+  // A cluster is judged now; a dump at the moment it was taken (its newest timestamp).
+  const newest = live ? undefined : newestTimestamp(manifests);
   const [now, nowSource]: [Date, NowSource] = options.now ? [options.now, 'option'] : newest ? [newest, 'input'] : [new Date(), 'clock'];
   const report = analyzeStatus(manifests, { now, namespace: options.namespace, stuckAfterSeconds: options.stuckAfterSeconds });
   const exitCode = report.healthy ? EXIT_OK : EXIT_FINDINGS;
@@ -74,6 +91,10 @@ function parseStatusArgs(args: readonly string[]): StatusArgs {
   const parsed = parseCommandArgs(args, {
     'format': { type: 'string', short: 'f' },
     'namespace': { type: 'string', short: 'n' },
+    'all-namespaces': { type: 'boolean', short: 'A' },
+    'live': { type: 'boolean' },
+    'context': { type: 'string' },
+    'kubeconfig': { type: 'string' },
     'now': { type: 'string' },
     'stuck-after': { type: 'string' },
     'help': { type: 'boolean', short: 'h' },
@@ -85,12 +106,21 @@ function parseStatusArgs(args: readonly string[]): StatusArgs {
   if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
     throw new UsageError(`--namespace must be a namespace name (lowercase letters, digits and "-", at most 63); got "${namespace}"`);
   }
+  if (namespace !== undefined && values['all-namespaces']) throw new UsageError('give -n/--namespace or -A/--all-namespaces, not both');
+  const { context, kubeconfig } = values;
+  if (context === '') throw new UsageError('--context must name a context of the kubeconfig; got ""');
+  if (kubeconfig === '') throw new UsageError('--kubeconfig must be a file path; got ""');
+  const wantsLive = values.live || context !== undefined || kubeconfig !== undefined;
+  if (wantsLive && positionals.length > 0) {
+    throw new UsageError(`--live, --context and --kubeconfig ask the cluster and read no path; got ${positionals.map((p) => `"${p}"`).join(', ')}`);
+  }
   const now = values.now === undefined ? undefined : parseRfc3339(values.now);
   if (values.now !== undefined && now === undefined) {
     throw new UsageError(`--now must be an RFC 3339 time that exists, such as 2025-03-10T09:45:00Z or 2025-03-10T10:45:00+01:00; got "${values.now}"`);
   }
   const stuckAfterSeconds = values['stuck-after'] === undefined ? DEFAULT_STUCK_AFTER_SECONDS : parseDuration(values['stuck-after']);
-  return { paths: positionals, format: format as Format, namespace, now, stuckAfterSeconds, help: values.help ?? false };
+  const live = wantsLive ? { kubeconfig, context, namespace } : undefined;
+  return { paths: positionals, live, format: format as Format, namespace, now, stuckAfterSeconds, help: values.help ?? false };
 }
 
 /** `90s`, `10m`, `1h30m`, `2d` → seconds (a Go-like duration with whole numbers; days allowed). */

@@ -386,17 +386,17 @@ describe('rwop status, options and exit codes', () => {
     expect(stderr).toMatch(/^rwop status: <stdin>:\d+: invalid YAML/);
   });
 
-  test('no path with a terminal on stdin is a usage error, not a wait', async () => {
-    const { code, stderr, io } = await rwop(['status'], { stdinIsTTY: true });
+  test('no path with a terminal on stdin asks the cluster, not a wait (here kubectl is missing: exit 2)', async () => {
+    const { code, stderr, io } = await rwop(['status'], { stdinIsTTY: true, env: { PATH: '' } });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/no input: pipe "kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json" into "rwop status -"/);
+    expect(stderr).toMatch(/^rwop status: kubectl was not found on PATH; .* or pipe a dump: kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json \| rwop status -\n$/);
     expect(io.stdinReads).toBe(0);
   });
 
   test('--help documents the exit codes', async () => {
     const { code, stdout } = await rwop(['status', '--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Exit codes: 0 healthy; 1 a pod waits on a held claim, a holder is stuck, a Multi-Attach error, or a\nReadWriteOncePod claim that is not CSI; 2 bad usage, or input that is unreadable or empty \(a failed kubectl\)\./);
+    expect(stdout).toMatch(/Exit codes: 0 healthy; 1 a pod waits on a held claim, a holder is stuck, a Multi-Attach error, or a\nReadWriteOncePod claim that is not CSI; 2 bad usage, input that is unreadable or empty \(a failed kubectl\), or\nkubectl could not read the cluster \(not found, server unreachable, a list forbidden\)\./);
   });
 });
 

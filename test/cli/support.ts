@@ -12,6 +12,9 @@ export interface RunOptions {
   readonly stdin?: string | Uint8Array;
   readonly cwd?: string;
   readonly stdinIsTTY?: boolean;
+  readonly kubectlPlugin?: boolean;
+  /** The environment of the programs the command runs (kubectl). */
+  readonly env?: Record<string, string | undefined>;
 }
 
 export interface FakeIO extends CliIO {
@@ -35,6 +38,8 @@ export function fakeIO(options: RunOptions = {}): FakeIO {
     },
     cwd: options.cwd ?? AUDIT_FIXTURES,
     stdinIsTTY: options.stdinIsTTY ?? false,
+    env: options.env,
+    kubectlPlugin: options.kubectlPlugin,
   };
   return io;
 }
