@@ -200,7 +200,7 @@ describe('a fresh cdk8s app on cdk8s-plus-33, with the packed library', () => {
       'PersistentVolumeClaim postgres-data', 'Deployment postgres', 'PodDisruptionBudget postgres-pdb', 'Service postgres',
       'NetworkPolicy postgres',
       'ServiceAccount postgres-snapshots', 'Role postgres-snapshots', 'RoleBinding postgres-snapshots', 'ConfigMap postgres-snapshots-script',
-      'CronJob postgres-snapshots',
+      'CronJob postgres-snapshots', 'NetworkPolicy postgres-snapshots',
     ]);
     expectValidManifests(manifests);
   });

@@ -1,5 +1,5 @@
 // The validation plugin as users set it up: the package compiled and laid out as npm installs it (package.json with
-// its `main`, lib/, the bundled `yaml`), in a directory where none of the peers (cdk8s, constructs, cdk8s-plus-27) can
+// its `main`, lib/, the bundled dependencies), in a directory where none of the peers (cdk8s, constructs, cdk8s-plus-27) can
 // be resolved, loaded by the cdk8s CLI's own plugin loader and run by the real `cdk8s synth`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,7 +31,16 @@ beforeAll(() => {
   const { name, version, main, peerDependencies, peerDependenciesMeta, bundledDependencies } = PACKAGE_JSON;
   fs.writeFileSync(path.join(installed, 'package.json'),
     JSON.stringify({ name, version, main, peerDependencies, peerDependenciesMeta, bundledDependencies }, null, 2));
-  fs.cpSync(path.join(ROOT, 'node_modules', 'yaml'), path.join(installed, 'node_modules', 'yaml'), { recursive: true });
+  // The bundled dependencies, and theirs, as `npm pack` puts them in the tarball.
+  const copied = new Set<string>();
+  const copy = (dependency: string): void => {
+    if (copied.has(dependency)) return;
+    copied.add(dependency);
+    const source = path.join(ROOT, 'node_modules', dependency);
+    fs.cpSync(source, path.join(installed, 'node_modules', dependency), { recursive: true });
+    Object.keys(JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8')).dependencies ?? {}).forEach(copy);
+  };
+  (bundledDependencies as string[]).forEach(copy);
 }, 300_000);
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -322,12 +322,16 @@ for entry in "$BACKUP_ROOT"/*; do
   base=${entry##*/}
   # shellcheck disable=SC2254 # the patterns are patterns on purpose
   case $base in
-    $RUN_PATTERN | $RUN_PATTERN-$SUFFIX_PATTERN) if [ -f "$entry/$MARKER" ]; then runs="$runs$(finished_key "$base") $base
-"; fi ;;
+    $RUN_PATTERN | $RUN_PATTERN-$SUFFIX_PATTERN) if [ -f "$entry/$MARKER" ]; then
+      # Between runs that finished in the same second, this run counts as the newer (it is 1, the others 0).
+      if [ "$base" = "$run" ]; then this=1; else this=0; fi
+      runs="$runs$(finished_key "$base") $this $base
+"
+    fi ;;
   esac
 done
 rank=0
-while read -r key base; do
+while read -r key this base; do
   [ -n "$base" ] || continue
   rank=$((rank + 1))
   if [ "$base" = "$run" ]; then
