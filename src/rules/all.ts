@@ -7,6 +7,7 @@ import { pdbSelectsNothing } from './pdb-selects-nothing';
 import { podInSeveralPdbs } from './pod-in-several-pdbs';
 import { prestopExceedsGrace } from './prestop-exceeds-grace';
 import { removedApiVersion } from './removed-api-version';
+import { restoreSmallerThanSource } from './restore-smaller-than-source';
 import { rwoRollingUpdateSurge } from './rwo-rolling-update-surge';
 import { rwopClaimReplicated } from './rwop-claim-replicated';
 import { rwopClaimShared } from './rwop-claim-shared';
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   prestopExceedsGrace,
   volumeSnapshotInvalid,
   volumeSnapshotClassInvalid,
+  restoreSmallerThanSource,
   rwopPreemptsHolder,
   duplicateObject,
   removedApiVersion,
