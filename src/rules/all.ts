@@ -17,6 +17,7 @@ import { rwopJobMountsHeldClaim } from './rwop-job-mounts-held-claim';
 import { rwopMixedAccessModes } from './rwop-mixed-access-modes';
 import { rwopPreemptsHolder } from './rwop-preempts-holder';
 import { rwopRollingUpdateSurge } from './rwop-rolling-update-surge';
+import { snapshotDriverMismatch } from './snapshot-driver-mismatch';
 import { suppressionWithoutReason } from './suppression-without-reason';
 import type { Rule } from './types';
 import { unpinnedImage } from './unpinned-image';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   volumeSnapshotInvalid,
   volumeSnapshotClassInvalid,
   restoreSmallerThanSource,
+  snapshotDriverMismatch,
   rwopPreemptsHolder,
   duplicateObject,
   removedApiVersion,
