@@ -7,6 +7,7 @@ import {
 } from './backup-job';
 import { postgresClientEnv, quiesceCommand } from './database-client';
 import { CheckedRetention, requireRetention } from './retention-check';
+import { snapshotDriverErrors } from './snapshot-driver-check';
 import { BuiltInSnapshotEngineOptions, SnapshotEngine } from './snapshot-engine';
 import { SnapshotRetention } from './snapshot-retention';
 import { CIDR_RULE, isCidr } from '../internal/cidr';
@@ -228,6 +229,14 @@ export class SnapshotBackupSchedule extends Construct {
 
     super(scope, id);
     addSynthChecks(this);
+    const snapshotClassChoice = snapshotClassName === undefined ? undefined
+      : { name: snapshotClassName, prop: props.snapshotClass !== undefined ? 'snapshotClass' : 'snapshotClassName' };
+    const snapshotTargets = targets.map((target) => ({
+      claimName: target.name,
+      claim: target.volume,
+      prop: props.database !== undefined ? 'database' : target.volume ? 'volumes' : 'claimNames',
+    }));
+    this.node.addValidation({ validate: () => snapshotDriverErrors(this, KIND, namespace, snapshotTargets, snapshotClassChoice) });
     this.engine = engine;
     this.checkpointed = checkpointed;
     this.claimNames = targets.map(target => target.name);
