@@ -7,13 +7,13 @@ import {
 } from './backup-job';
 import { postgresClientEnv, quiesceCommand } from './database-client';
 import { CheckedRetention, requireRetention } from './retention-check';
-import { snapshotDriverErrors } from './snapshot-driver-check';
 import { BuiltInSnapshotEngineOptions, SnapshotEngine } from './snapshot-engine';
 import { SnapshotRetention } from './snapshot-retention';
 import { CIDR_RULE, isCidr } from '../internal/cidr';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { snapshotDriverErrors } from '../internal/snapshot-driver-check';
 import { addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';
 import { IVolumeSnapshotClass } from '../volumes/volume-snapshot-class';

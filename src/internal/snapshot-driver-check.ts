@@ -2,7 +2,7 @@
 // VolumeSnapshotClass, when the app defines them, must be able to snapshot each claim.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { invalidProp } from '../internal/errors';
+import { invalidProp } from './errors';
 import { snapshotDriverProblem } from '../rules/snapshot-driver-mismatch';
 
 const DEFAULT_STORAGE_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
