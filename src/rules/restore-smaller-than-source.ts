@@ -38,7 +38,7 @@ export const restoreSmallerThanSource: Rule = {
       const via = source.snapshot ? `${describeRef(source.snapshot.ref)}, a snapshot of ` : 'a clone of ';
       findings.push(finding(restoreSmallerThanSource,
         `${describeRef(ref)}${where} asks for ${requested} but is restored from ${via}${describeRef(source.claim.ref)}, which asks for ${sourceRequest}: `
-        + `the CSI provisioner refuses a volume smaller than its source, so the claim stays Pending; request at least ${sourceRequest}`,
+        + `the CSI provisioner refuses a volume smaller than its source, so the claim stays Pending; request at least ${sourceRequest} (spec.resources.requests.storage)`,
         [ref, ...(source.snapshot ? [source.snapshot.ref] : []), source.claim.ref]));
     };
     for (const claim of index.ofKind('PersistentVolumeClaim')) check(claim.ref, '', claim.namespace, claim.object);

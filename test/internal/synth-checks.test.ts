@@ -63,7 +63,7 @@ describe('synth-time rule checks', () => {
     const message = synthError(chart);
     expect(message).toContain('restore-smaller-than-source: ');
     expect(message).toMatch(/asks for 10Gi but is restored from VolumeSnapshot db\/\S+, a snapshot of PersistentVolumeClaim db\/\S+, which asks for 20Gi/);
-    expect(message).toContain('request at least 20Gi');
+    expect(message).toContain('request at least 20Gi (spec.resources.requests.storage)');
     expect(message).toContain('(Test/Restored/Resource)');
     expect(message).toContain('(Test/Nightly/Resource)');
     expect(message).toContain('(Test/Data/Resource)');

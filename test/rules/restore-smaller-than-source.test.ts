@@ -22,7 +22,7 @@ describe(RULE, () => {
     expect(names(found[0])).toEqual(['PersistentVolumeClaim db/restored', 'VolumeSnapshot db/nightly', 'PersistentVolumeClaim db/data']);
     expect(found[0].message).toBe('PersistentVolumeClaim db/restored asks for 10Gi but is restored from VolumeSnapshot db/nightly, a snapshot of '
       + 'PersistentVolumeClaim db/data, which asks for 20Gi: the CSI provisioner refuses a volume smaller than its source, so the claim stays Pending; '
-      + 'request at least 20Gi');
+      + 'request at least 20Gi (spec.resources.requests.storage)');
   });
 
   test('units are compared as bytes: 20G is less than 20Gi; dataSourceRef counts; a clone too; a claim template too', () => {
