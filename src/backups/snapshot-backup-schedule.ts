@@ -14,6 +14,7 @@ import { CIDR_RULE, isCidr } from '../internal/cidr';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { snapshotDriverErrors } from '../internal/snapshot-driver-check';
 import { addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';
 import { IVolumeSnapshotClass } from '../volumes/volume-snapshot-class';
@@ -234,6 +235,14 @@ export class SnapshotBackupSchedule extends Construct {
 
     super(scope, id);
     addSynthChecks(this);
+    const snapshotClassChoice = snapshotClassName === undefined ? undefined
+      : { name: snapshotClassName, prop: props.snapshotClass !== undefined ? 'snapshotClass' : 'snapshotClassName' };
+    const snapshotTargets = targets.map((target) => ({
+      claimName: target.name,
+      claim: target.volume,
+      prop: props.database !== undefined ? 'database' : target.volume ? 'volumes' : 'claimNames',
+    }));
+    this.node.addValidation({ validate: () => snapshotDriverErrors(this, KIND, namespace, snapshotTargets, snapshotClassChoice) });
     this.engine = engine;
     this.checkpointed = checkpointed;
     this.claimNames = targets.map(target => target.name);

@@ -14,8 +14,10 @@ import { ruleById } from '../rules/all';
 import { runRules } from '../rules/engine';
 import { ManifestIndex } from '../rules/manifest-index';
 import type { IndexedObject } from '../rules/manifest-index';
-import { accessModesOf, asArray, asObject, asString, refKey, RWO, RWOP } from '../rules/support';
+import { accessModesOf, asArray, asObject, asString, quantityBytes, refKey, RWO, RWOP } from '../rules/support';
 import type { Finding, KubeObject, Manifest } from '../rules/types';
+
+export { quantityBytes };
 
 export type MigrationPath = 'in-place' | 'snapshot';
 
@@ -345,29 +347,6 @@ function resizeCheck(claim: KubeObject): PlanCheck {
     return { id: 'no-resize', status: 'failed', detail: `a resize is pending (${reasons.join('; ')}): let it finish first (no resize may run during the migration)` };
   }
   return { id: 'no-resize', status: 'passed', detail: `no resize pending (requested ${requested ?? '?'}, capacity ${capacity ?? '?'})` };
-}
-
-/** Bytes of a Kubernetes quantity (`20Gi`, `500M`, `1.5Ti`, `1e9`), or undefined when it is not one. */
-export function quantityBytes(quantity: string): number | undefined {
-  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/.exec(quantity.trim());
-  if (!match) return undefined;
-  const factors: Record<string, number> = {
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    Pi: 2 ** 50,
-    Ei: 2 ** 60,
-    m: 1e-3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-  };
-  const factor = match[2] ? factors[match[2]] : match[3] ? 10 ** Number(match[3]) : 1;
-  return Number(match[1]) * factor;
 }
 
 interface ResolvedUse {

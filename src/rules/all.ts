@@ -7,6 +7,7 @@ import { pdbSelectsNothing } from './pdb-selects-nothing';
 import { podInSeveralPdbs } from './pod-in-several-pdbs';
 import { prestopExceedsGrace } from './prestop-exceeds-grace';
 import { removedApiVersion } from './removed-api-version';
+import { restoreSmallerThanSource } from './restore-smaller-than-source';
 import { rwoRollingUpdateSurge } from './rwo-rolling-update-surge';
 import { rwopClaimReplicated } from './rwop-claim-replicated';
 import { rwopClaimShared } from './rwop-claim-shared';
@@ -16,6 +17,7 @@ import { rwopJobMountsHeldClaim } from './rwop-job-mounts-held-claim';
 import { rwopMixedAccessModes } from './rwop-mixed-access-modes';
 import { rwopPreemptsHolder } from './rwop-preempts-holder';
 import { rwopRollingUpdateSurge } from './rwop-rolling-update-surge';
+import { snapshotDriverMismatch } from './snapshot-driver-mismatch';
 import { suppressionWithoutReason } from './suppression-without-reason';
 import type { Rule } from './types';
 import { unpinnedImage } from './unpinned-image';
@@ -38,6 +40,8 @@ export const RULES: readonly Rule[] = [
   prestopExceedsGrace,
   volumeSnapshotInvalid,
   volumeSnapshotClassInvalid,
+  restoreSmallerThanSource,
+  snapshotDriverMismatch,
   rwopPreemptsHolder,
   duplicateObject,
   removedApiVersion,

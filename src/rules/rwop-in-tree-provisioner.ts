@@ -49,7 +49,7 @@ export const rwopInTreeProvisioner: Rule = {
 };
 
 /** The claim's StorageClass in the input: `spec.storageClassName`, or the default class when it names none ("" means none at all). */
-function storageClassOf(index: ManifestIndex, claim: KubeObject) {
+export function storageClassOf(index: ManifestIndex, claim: KubeObject) {
   const spec = asObject(claim.spec);
   const legacy = asString(asObject(asObject(claim.metadata).annotations)['volume.beta.kubernetes.io/storage-class']);
   const name = asString(spec.storageClassName) ?? legacy;

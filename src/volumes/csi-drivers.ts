@@ -48,9 +48,12 @@ export function isInTreeProvisioner(provisioner: string): boolean {
 
 /** Why an in-tree provisioner cannot serve RWOP, and what to use instead. */
 export function inTreeProvisionerAdvice(provisioner: string): string {
-  const replacement = IN_TREE_PROVISIONERS.get(provisioner)?.replacement;
-  const use = replacement ? `use ${replacement}` : 'use the CSI driver of your storage system';
-  return `"${provisioner}" is an in-tree provisioner, and ReadWriteOncePod is enforced for CSI volumes only; ${use}`;
+  return `"${provisioner}" is an in-tree provisioner, and ReadWriteOncePod is enforced for CSI volumes only; use ${inTreeReplacement(provisioner)}`;
+}
+
+/** The CSI driver to name instead of an in-tree provisioner. */
+export function inTreeReplacement(provisioner: string): string {
+  return IN_TREE_PROVISIONERS.get(provisioner)?.replacement ?? 'the CSI driver of your storage system';
 }
 
 /** For an in-tree provisioner that CSI migration redirects to a CSI driver: that driver and the release it became GA in. */

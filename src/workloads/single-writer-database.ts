@@ -1,9 +1,11 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DatabaseCredentials } from './database-credentials';
 import { DatabaseEngine } from './database-engine';
 import { CONTAINER, SingleWriterContainer, engineContainer } from './single-writer-container';
 import { SingleWriterOptions, SingleWriterWorkload, SingleWriterWorkloadProps } from './single-writer-workload';
 import { invalidProp, pathOf } from '../internal/errors';
+import { missingSecretKeyErrors } from '../internal/secret-key-check';
 
 /**
  * Properties of a `SingleWriterDatabase`.
@@ -50,6 +52,8 @@ export class SingleWriterDatabase extends SingleWriterWorkload {
     this.engine = props.engine;
     this.credentials = props.credentials;
     this.database = props.database;
+    const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
+    this.node.addValidation({ validate: () => missingSecretKeyErrors(this, kind, 'credentials', this.credentials, namespace) });
   }
 
   /** The host name clients use in the namespace: the Service's name. */

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Chart, Cron, Duration, Size } from 'cdk8s';
+import { ApiObject, Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { postgresLookalike } from './support/engines';
 import { tempDir } from './support/run-script';
 import {
-  DatabaseCredentials, DatabaseEngine, ExclusiveVolume, LogicalBackupSchedule, SingleWriterDatabase, SnapshotBackupSchedule,
+  DatabaseCredentials, DatabaseEngine, ExclusiveStorageClass, ExclusiveVolume, LogicalBackupSchedule, SingleWriterDatabase, SnapshotBackupSchedule,
   SnapshotBackupScheduleProps, SnapshotEngine, VolumeSnapshotClass,
 } from '../../src';
 import { runRules } from '../../src/rules';
@@ -611,4 +611,61 @@ test('snapshot: the seed\'s nightly snapshot of a PostgreSQL volume, checkpointe
   });
   const manifests = synthValid(chart).filter(m => ['ServiceAccount', 'Role', 'RoleBinding', 'CronJob', 'NetworkPolicy'].includes(m.kind));
   expect(YAML.stringify(manifests)).toMatchSnapshot();
+});
+
+describe('what the app says about the claims\' storage is checked at synth', () => {
+  function inTreeClass(chart: Chart, name: string, provisioner: string): ApiObject {
+    return new ApiObject(chart, `Class-${name}`, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner });
+  }
+
+  test('a claim of an in-tree StorageClass of the app: not CSI, so never snapshotted; the error names the class and the provisioner', () => {
+    const chart = chartIn();
+    inTreeClass(chart, 'gp2', 'kubernetes.io/aws-ebs');
+    const data = new ExclusiveVolume(chart, 'Data', { metadata: { name: 'data' }, storage: Size.gibibytes(10), storageClassName: 'gp2' });
+    schedule(chart, { volumes: [data] });
+    const errors = appValidationErrors(chart);
+    expect(errors).toEqual([expect.stringMatching(/^\[Test\/Snap\] Test\/Snap: SnapshotBackupSchedule prop "volumes" is "data"; claim data \(Test\/Data\/Resource\) is of StorageClass gp2 \(Test\/Class-gp2\): /)]);
+    expect(errors[0]).toContain('its provisioner "kubernetes.io/aws-ebs" is in-tree, and only CSI volumes can be snapshotted');
+    expect(errors[0]).toContain('provision the claim with ebs.csi.aws.com');
+  });
+
+  test('a claim named in claimNames, of the app\'s default class kubernetes.io/no-provisioner', () => {
+    const chart = chartIn();
+    new ApiObject(chart, 'Local', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      provisioner: 'kubernetes.io/no-provisioner',
+      metadata: { name: 'local', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    });
+    new kplus.PersistentVolumeClaim(chart, 'Data', { metadata: { name: 'data' }, storage: Size.gibibytes(1) });
+    schedule(chart, { claimNames: ['data'] });
+    expect(appValidationErrors(chart)).toEqual([expect.stringMatching(
+      /^\[Test\/Snap\] Test\/Snap: SnapshotBackupSchedule prop "claimNames" is "data"; claim data \(Test\/Data\/Resource\) is of StorageClass local \(Test\/Local\): its provisioner "kubernetes.io\/no-provisioner" is in-tree/)]);
+  });
+
+  test('a VolumeSnapshotClass of the app whose driver is not the claim\'s provisioner: the error names the class, the driver and the provisioner', () => {
+    const chart = chartIn();
+    const storageClass = new ExclusiveStorageClass(chart, 'Ebs', { metadata: { name: 'ebs' }, provisioner: 'ebs.csi.aws.com' });
+    const data = new ExclusiveVolume(chart, 'Data', { metadata: { name: 'data' }, storage: Size.gibibytes(10), storageClass });
+    const snapshotClass = new VolumeSnapshotClass(chart, 'Gke', { metadata: { name: 'gke-snapshots' }, driver: 'pd.csi.storage.gke.io' });
+    schedule(chart, { volumes: [data], snapshotClass });
+    expect(appValidationErrors(chart)).toEqual(['[Test/Snap] Test/Snap: SnapshotBackupSchedule prop "snapshotClass" is "gke-snapshots"; claim data (Test/Data/Resource) is of '
+      + 'StorageClass ebs (Test/Ebs/Resource), and VolumeSnapshotClass gke-snapshots (Test/Gke/Resource) has driver "pd.csi.storage.gke.io": '
+      + 'the snapshot class\'s driver "pd.csi.storage.gke.io" is not the claim\'s provisioner "ebs.csi.aws.com", and a CSI driver snapshots only its own volumes; '
+      + 'use a VolumeSnapshotClass whose driver is "ebs.csi.aws.com", or omit it for the driver\'s default class']);
+  });
+
+  test('near misses: the matching driver, classes the app does not define, a claim that names no class', () => {
+    const matching = chartIn();
+    const storageClass = new ExclusiveStorageClass(matching, 'Ebs', { metadata: { name: 'ebs' }, provisioner: 'ebs.csi.aws.com' });
+    const data = new ExclusiveVolume(matching, 'Data', { metadata: { name: 'data' }, storage: Size.gibibytes(10), storageClass });
+    new VolumeSnapshotClass(matching, 'Snapshots', { metadata: { name: 'ebs-snapshots' }, driver: 'ebs.csi.aws.com' });
+    schedule(matching, { volumes: [data], snapshotClassName: 'ebs-snapshots' });
+    expect(appValidationErrors(matching)).toEqual([]);
+
+    const unknown = chartIn();
+    const other = new ExclusiveVolume(unknown, 'Data', { metadata: { name: 'data' }, storage: Size.gibibytes(10), storageClassName: 'gp2' });
+    schedule(unknown, { volumes: [other], claimNames: ['elsewhere'], snapshotClassName: 'gke-snapshots' });
+    expect(appValidationErrors(unknown)).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ExclusiveVolume } from '../../src';
+import { ExclusiveVolume, VolumeDataSource, VolumeSnapshot, VolumeSnapshotSource } from '../../src';
 import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from '../../src/rules';
 import { synthValid } from '../volumes/support';
 
@@ -52,6 +52,29 @@ describe('synth-time rule checks', () => {
     expect(message).toContain('rwop-claim-replicated: ');
     expect(message).toContain('(Storage/Data/Resource)');
     expect(message).toContain('(Workloads/Web/Resource)');
+  });
+
+  test('an ExclusiveVolume restored (10Gi) from a snapshot of a 20Gi claim of the app fails synth, naming both sizes', () => {
+    const chart = new Chart(Testing.app(), 'Test', { namespace: 'db' });
+    const data = new ExclusiveVolume(chart, 'Data', { storage: Size.gibibytes(20) });
+    const nightly = new VolumeSnapshot(chart, 'Nightly', { source: VolumeSnapshotSource.fromClaim(data) });
+    new ExclusiveVolume(chart, 'Restored', { storage: Size.gibibytes(10), dataSource: VolumeDataSource.fromSnapshot(nightly) });
+
+    const message = synthError(chart);
+    expect(message).toContain('restore-smaller-than-source: ');
+    expect(message).toMatch(/asks for 10Gi but is restored from VolumeSnapshot db\/\S+, a snapshot of PersistentVolumeClaim db\/\S+, which asks for 20Gi/);
+    expect(message).toContain('request at least 20Gi (spec.resources.requests.storage)');
+    expect(message).toContain('(Test/Restored/Resource)');
+    expect(message).toContain('(Test/Nightly/Resource)');
+    expect(message).toContain('(Test/Data/Resource)');
+  });
+
+  test('near miss: the same restore at the source\'s size synthesizes', () => {
+    const chart = new Chart(Testing.app(), 'Test', { namespace: 'db' });
+    const data = new ExclusiveVolume(chart, 'Data', { storage: Size.gibibytes(20) });
+    const nightly = new VolumeSnapshot(chart, 'Nightly', { source: VolumeSnapshotSource.fromClaim(data) });
+    new ExclusiveVolume(chart, 'Restored', { storage: Size.gibibytes(20), dataSource: VolumeDataSource.fromSnapshot(nightly) });
+    expect(synthValid(chart)).toHaveLength(3);
   });
 
   test('the same objects without our constructs are left to rwop audit: synth succeeds', () => {

@@ -1,6 +1,7 @@
 import { Chart, Duration, Size, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
+import { appValidationErrors } from './support';
 import {
   ClaimRetention, DatabaseCredentials, DatabaseEngine, DisruptionPolicy, ExclusiveStatefulSet, ExclusiveStatefulSetProps,
   ExclusiveStorageClass,
@@ -508,5 +509,15 @@ describe('bad input', () => {
     const { db } = build(appProps({ replicas: 3 }));
     expectPropError(() => db.claimName(ordinal), PATH, KIND, 'ordinal', /accepted: a whole number from 0 to 2 \(replicas: 3\)/);
     expectPropError(() => db.podHost(ordinal), PATH, KIND, 'ordinal', /accepted: a whole number from 0 to 2/);
+  });
+});
+
+describe('credentials against a Secret the app defines, at synth', () => {
+  test('a Secret of the app without the password key fails synth, naming the Secret, the key and the keys it has', () => {
+    const chart = testChart();
+    new kplus.Secret(chart, 'Secret', { metadata: { name: 'postgres-secret' }, stringData: { POSTGRES_PASSWORD: 'x' } });
+    new ExclusiveStatefulSet(chart, 'Cluster', { ...seedProps(chart), credentials: DatabaseCredentials.fromSecretName('postgres-secret') });
+    expect(appValidationErrors(chart)).toEqual([expect.stringContaining('Test/Cluster: ExclusiveStatefulSet prop "credentials.passwordKey" is "password"; '
+      + 'Secret postgres-secret (Test/Secret/Resource) has no key "password", only "POSTGRES_PASSWORD"')]);
   });
 });

@@ -355,3 +355,44 @@ describe('bad input', () => {
     expectPropError(construct, 'Test/Db', D, prop, detail);
   });
 });
+
+describe('credentials against a Secret the app defines, at synth', () => {
+  function database(chart: ReturnType<typeof testChart>, credentials: DatabaseCredentials) {
+    return new SingleWriterDatabase(chart, 'Db', { metadata: { name: 'db' }, engine: DatabaseEngine.postgres({ version: '15.14' }), credentials, storage: GIB_20 });
+  }
+
+  test('a kplus Secret of the app without the password key: the error names the Secret, the missing key and the keys it has', () => {
+    const chart = testChart();
+    const secret = new kplus.Secret(chart, 'Secret', { metadata: { name: 'postgres-secret' }, stringData: { 'postgres-password': 'x', 'user': 'app' } });
+    database(chart, DatabaseCredentials.fromSecret(secret));
+    expect(appValidationErrors(chart)).toEqual(['[Test/Db] Test/Db: SingleWriterDatabase prop "credentials.passwordKey" is "password"; Secret postgres-secret '
+      + '(Test/Secret/Resource) has no key "password", only "postgres-password", "user", so the container would never start (CreateContainerConfigError); '
+      + 'accepted: one of its keys, or add the key to the Secret']);
+  });
+
+  test('a Secret of the app referenced by name, and the usernameKey: both keys are checked, data and stringData together', () => {
+    const chart = testChart();
+    const secret = new kplus.Secret(chart, 'Secret', { metadata: { name: 'postgres-secret' }, stringData: { password: 'x' } });
+    secret.addStringData('login', 'app');
+    database(chart, DatabaseCredentials.fromSecretName('postgres-secret', { usernameKey: 'username' }));
+    expect(appValidationErrors(chart)).toEqual([expect.stringContaining('prop "credentials.usernameKey" is "username"; Secret postgres-secret (Test/Secret/Resource) '
+      + 'has no key "username", only "login", "password"')]);
+  });
+
+  test('near misses: the keys are there; a Secret of another namespace, one the app does not define, or one without data', () => {
+    const present = testChart();
+    const secret = new kplus.Secret(present, 'Secret', { metadata: { name: 'postgres-secret' }, stringData: { password: 'x' } });
+    database(present, DatabaseCredentials.fromSecret(secret));
+    expect(appValidationErrors(present)).toEqual([]);
+
+    const elsewhere = testChart();
+    new kplus.Secret(elsewhere, 'Secret', { metadata: { name: 'postgres-secret', namespace: 'other' }, stringData: { pass: 'x' } });
+    new kplus.Secret(elsewhere, 'Empty', { metadata: { name: 'filled-later' } });
+    database(elsewhere, DatabaseCredentials.fromSecretName('postgres-secret'));
+    expect(appValidationErrors(elsewhere)).toEqual([]);
+    const empty = testChart();
+    new kplus.Secret(empty, 'Empty', { metadata: { name: 'postgres-secret' } });
+    database(empty, DatabaseCredentials.fromSecretName('postgres-secret'));
+    expect(appValidationErrors(empty)).toEqual([]);
+  });
+});
