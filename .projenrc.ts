@@ -144,6 +144,10 @@ project.compileTask.exec('esbuild src/cli/bin.ts --bundle --platform=node --targ
 // Executable in the package tarball too: krew installs `kubectl rwop` from that tarball as it is (npm pack keeps the mode).
 project.compileTask.exec('chmod +x lib/cli/rwop.js');
 
+// pre-commit installs a hook from a git checkout (npm install, npm pack), where lib/ does not exist: `prepare`, which
+// npm runs in both, bundles the command. Registry installs do not run it; they get the published lib/.
+project.package.setScript('prepare', 'esbuild src/cli/bin.ts --bundle --platform=node --target=node20 --outfile=lib/cli/rwop.js --log-level=warning && chmod +x lib/cli/rwop.js');
+
 // README.md's rule table is rendered from the rule modules; test/rules/rule-table.test.ts fails when it drifts.
 const docsRules = project.addTask('docs:rules', { description: 'Rewrite the rule table in README.md from src/rules' });
 docsRules.exec('node scripts/update-readme-rules.js');
