@@ -35,10 +35,19 @@ const io: CliIO = {
   stdinIsTTY: process.stdin.isTTY === true,
 };
 
-function readStdin(): Promise<Uint8Array> {
+function readStdin(maxBytes: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    process.stdin.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      // An endless pipe (`cat /dev/zero |`) must not grow the process: stop at the bound, the caller says why.
+      if (size > maxBytes) {
+        process.stdin.destroy();
+        resolve(Buffer.concat(chunks));
+      }
+    });
     process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });

@@ -18,8 +18,11 @@ export interface CliIO {
   stdout(text: string): void;
   /** Writes to standard error as is. */
   stderr(text: string): void;
-  /** All of standard input, as bytes (the reader checks that they are UTF-8). */
-  readStdin(): Promise<Uint8Array>;
+  /**
+   * All of standard input, as bytes (the reader checks that they are UTF-8), up to `maxBytes`: once more than that
+   * has arrived, reading stops and the bytes so far (more than `maxBytes`) are returned, for the caller to refuse.
+   */
+  readStdin(maxBytes: number): Promise<Uint8Array>;
 }
 
 /** Runs `rwop <argv...>` (argv without `node` and the script) and returns its exit code. */

@@ -2,6 +2,7 @@
 // waits on a held claim, a holder is stuck or an RWOP claim is not CSI, so that it can run from cron or an alert.
 import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, readPathsOrStdin, UsageError } from './command';
 import type { Command } from './command';
+import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import type { CliIO } from './main';
 import { parseRfc3339 } from './rfc3339';
 import type { ClaimStatus, HolderStatus, StatusReport, WaitingPod } from './status';
@@ -28,6 +29,7 @@ Options:
                              else the clock), e.g. 2025-03-10T09:45:00Z
       --stuck-after <d>      a holder Terminating this long past its grace period is stuck (default: ${formatDuration(DEFAULT_STUCK_AFTER_SECONDS)}),
                              e.g. 90s, 10m, 1h30m
+${maxInputSizeHelp(29)}
   -h, --help                 show this help
 
 A pod waits on a held claim when the scheduler reports "ReadWriteOncePod access mode" (FailedScheduling, both
@@ -50,6 +52,7 @@ interface StatusArgs {
   readonly namespace?: string;
   readonly now?: Date;
   readonly stuckAfterSeconds: number;
+  readonly maxInputSize: number;
   readonly help: boolean;
 }
 
@@ -60,7 +63,8 @@ async function runStatus(args: readonly string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const manifests = await readPathsOrStdin(options.paths, io,
-    'no input: pipe "kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json" into "rwop status -", or give the files');
+    'no input: pipe "kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json" into "rwop status -", or give the files',
+    { inputBudget: new InputBudget(options.maxInputSize) });
   const newest = newestTimestamp(manifests);
   const [now, nowSource]: [Date, NowSource] = options.now ? [options.now, 'option'] : newest ? [newest, 'input'] : [new Date(), 'clock'];
   const report = analyzeStatus(manifests, { now, namespace: options.namespace, stuckAfterSeconds: options.stuckAfterSeconds });
@@ -76,6 +80,7 @@ function parseStatusArgs(args: readonly string[]): StatusArgs {
     'namespace': { type: 'string', short: 'n' },
     'now': { type: 'string' },
     'stuck-after': { type: 'string' },
+    ...MAX_INPUT_SIZE_ARG,
     'help': { type: 'boolean', short: 'h' },
   });
   const { values, positionals } = parsed;
@@ -90,7 +95,8 @@ function parseStatusArgs(args: readonly string[]): StatusArgs {
     throw new UsageError(`--now must be an RFC 3339 time that exists, such as 2025-03-10T09:45:00Z or 2025-03-10T10:45:00+01:00; got "${values.now}"`);
   }
   const stuckAfterSeconds = values['stuck-after'] === undefined ? DEFAULT_STUCK_AFTER_SECONDS : parseDuration(values['stuck-after']);
-  return { paths: positionals, format: format as Format, namespace, now, stuckAfterSeconds, help: values.help ?? false };
+  const maxInputSize = parseInputSize(values['max-input-size']);
+  return { paths: positionals, format: format as Format, namespace, now, stuckAfterSeconds, maxInputSize, help: values.help ?? false };
 }
 
 /** `90s`, `10m`, `1h30m`, `2d` → seconds (a Go-like duration with whole numbers; days allowed). */
