@@ -16,8 +16,11 @@ export const MAX_INPUT_SIZE_OPTION = '--max-input-size';
 /** The option's lines in a command's help, its description starting at `column`. */
 export function maxInputSizeHelp(column: number): string {
   const indent = ' '.repeat(column);
+  const option = `      ${MAX_INPUT_SIZE_OPTION} <size>`;
+  // In a narrow column the description starts on the next line.
+  const start = option.length < column ? option.padEnd(column) : `${option}\n${indent}`;
   return [
-    `      ${MAX_INPUT_SIZE_OPTION} <size>`.padEnd(column) + 'the most input read: all files and standard input together',
+    `${start}the most input read: all files and standard input together`,
     `${indent}(default: 256M); bytes, or K, M or G (1024-based) such as 512M or 1G.`,
     `${indent}More stops the command at once, with exit 2`,
   ].join('\n');
@@ -41,7 +44,7 @@ export function parseInputSize(text: string | undefined): number {
   const bytes = Number(match[1]) * UNITS[(match[2] ?? '').toUpperCase()];
   if (bytes < 1) throw new UsageError(`${MAX_INPUT_SIZE_OPTION} must be at least 1 byte; got "${text}"`);
   if (bytes > LARGEST_ACCEPTED) {
-    throw new UsageError(`${MAX_INPUT_SIZE_OPTION} can be at most ${LARGEST_ACCEPTED} bytes (${describeSize(LARGEST_ACCEPTED)}), `
+    throw new UsageError(`${MAX_INPUT_SIZE_OPTION} can be at most ${describeSize(LARGEST_ACCEPTED)}, `
       + `the longest text Node.js can hold; got "${text}"`);
   }
   return bytes;
