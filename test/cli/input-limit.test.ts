@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { rwop } from './support';
 import { UsageError } from '../../src/cli/command';
 import { DEFAULT_MAX_INPUT_SIZE, parseInputSize } from '../../src/cli/input-limit';
-import { rwop } from './support';
 
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n';
 const SIZE = Buffer.byteLength(CONFIG_MAP);
