@@ -35,17 +35,18 @@ const io: CliIO = {
   stdinIsTTY: process.stdin.isTTY === true,
 };
 
-function readStdin(maxBytes: number): Promise<Uint8Array> {
+function readStdin(maxBytes: number): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
     process.stdin.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       size += chunk.length;
       // An endless pipe (`cat /dev/zero |`) must not grow the process: stop at the bound, the caller says why.
       if (size > maxBytes) {
+        chunks = [];
         process.stdin.destroy();
-        resolve(Buffer.concat(chunks));
+        resolve(undefined);
       }
     });
     process.stdin.on('end', () => resolve(Buffer.concat(chunks)));

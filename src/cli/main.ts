@@ -19,10 +19,10 @@ export interface CliIO {
   /** Writes to standard error as is. */
   stderr(text: string): void;
   /**
-   * All of standard input, as bytes (the reader checks that they are UTF-8), up to `maxBytes`: once more than that
-   * has arrived, reading stops and the bytes so far (more than `maxBytes`) are returned, for the caller to refuse.
+   * All of standard input, as bytes (the reader checks that they are UTF-8), or undefined when it passes `maxBytes`:
+   * then reading stops as soon as it does, and what was read is let go.
    */
-  readStdin(maxBytes: number): Promise<Uint8Array>;
+  readStdin(maxBytes: number): Promise<Uint8Array | undefined>;
 }
 
 /** Runs `rwop <argv...>` (argv without `node` and the script) and returns its exit code. */

@@ -35,8 +35,8 @@ export function fakeIO(options: RunOptions = {}): FakeIO {
       io.stdinMaxBytes = maxBytes;
       const stdin = options.stdin ?? '';
       const bytes = typeof stdin === 'string' ? new TextEncoder().encode(stdin) : stdin;
-      // As the real reader: it stops once it has more than the bound.
-      return bytes.length > maxBytes ? bytes.subarray(0, maxBytes + 1) : bytes;
+      // As the real reader: nothing when the input passes the bound.
+      return bytes.length > maxBytes ? undefined : bytes;
     },
     cwd: options.cwd ?? AUDIT_FIXTURES,
     stdinIsTTY: options.stdinIsTTY ?? false,
