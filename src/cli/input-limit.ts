@@ -21,7 +21,7 @@ export function maxInputSizeHelp(column: number): string {
   const start = option.length < column ? option.padEnd(column) : `${option}\n${indent}`;
   return [
     `${start}the most input read: all files and standard input together`,
-    `${indent}(default: 256M); bytes, or K, M or G (1024-based) such as 512M or 1G.`,
+    `${indent}(default: 256M); bytes, or K, M or G (1024-based) such as 64K or 300M.`,
     `${indent}More stops the command at once, with exit 2`,
   ].join('\n');
 }
@@ -39,7 +39,7 @@ export function parseInputSize(text: string | undefined): number {
   if (text === undefined) return DEFAULT_MAX_INPUT_SIZE;
   const match = /^(\d+)(?:([KMG])(?:i?B)?|B)?$/i.exec(text.trim());
   if (!match) {
-    throw new UsageError(`${MAX_INPUT_SIZE_OPTION} must be a size in bytes, or with K, M or G (1024-based) such as 512M or 1G; got "${text}"`);
+    throw new UsageError(`${MAX_INPUT_SIZE_OPTION} must be a size in bytes, or with K, M or G (1024-based) such as 64K or 300M; got "${text}"`);
   }
   const bytes = Number(match[1]) * UNITS[(match[2] ?? '').toUpperCase()];
   if (bytes < 1) throw new UsageError(`${MAX_INPUT_SIZE_OPTION} must be at least 1 byte; got "${text}"`);

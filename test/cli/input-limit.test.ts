@@ -37,7 +37,7 @@ describe('--max-input-size values', () => {
 
   test.each(['5X', '', '-1', '1.5M', 'M', '12 MB MB'])('"%s" is refused naming the flag', (text) => {
     expect(() => parseInputSize(text)).toThrow(new UsageError(
-      `--max-input-size must be a size in bytes, or with K, M or G (1024-based) such as 512M or 1G; got "${text}"`));
+      `--max-input-size must be a size in bytes, or with K, M or G (1024-based) such as 64K or 300M; got "${text}"`));
   });
 
   test('zero is refused', () => {
