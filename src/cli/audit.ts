@@ -6,6 +6,7 @@ import type { Command } from './command';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
+import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import { packageInfo } from './main';
 import type { CliIO } from './main';
 import type { AuditReport, FailOn } from './report';
@@ -56,6 +57,7 @@ Options:
       --list-rules                  print every rule (id, severity, summary, remediation) and exit
       --allow-empty                 accept an empty input (nothing but whitespace, comments or "---"), which
                                     is otherwise refused with exit 2 (a failed "kubectl get" prints nothing)
+${maxInputSizeHelp(36)}
   -h, --help                        show this help
 
 Suppress a rule for one object with the annotations rwop.dev/suppress: "<rule-id>[,<rule-id>]" and
@@ -82,6 +84,7 @@ interface AuditOptions {
   readonly skip: readonly string[];
   readonly listRules: boolean;
   readonly allowEmpty: boolean;
+  readonly maxInputSize: number;
   readonly help: boolean;
 }
 
@@ -97,7 +100,7 @@ async function runAudit(args: readonly string[], io: CliIO): Promise<number> {
   }
   if (options.paths.length === 0 && io.stdinIsTTY) throw new UsageError('no input: give files or directories, or pipe manifests into "rwop audit -"');
   const { manifests, skipped } = await readRepositoryInputs(options.paths.length === 0 ? ['-'] : options.paths, io,
-    { ...options, emptyHint: '--allow-empty accepts it' });
+    { ...options, emptyHint: '--allow-empty accepts it', inputBudget: new InputBudget(options.maxInputSize) });
   const rules = RULES.filter((rule) => (!options.only || options.only.includes(rule.id)) && !options.skip.includes(rule.id));
   const findings = runRules(manifests, { only: options.only, skip: options.skip });
   const report: AuditReport = {
@@ -129,6 +132,7 @@ function parseAuditArgs(args: readonly string[]): AuditOptions {
     'skip': { type: 'string', multiple: true },
     'list-rules': { type: 'boolean' },
     'allow-empty': { type: 'boolean' },
+    ...MAX_INPUT_SIZE_ARG,
     'help': { type: 'boolean', short: 'h' },
   });
   const { values, positionals } = parsed;
@@ -148,6 +152,7 @@ function parseAuditArgs(args: readonly string[]): AuditOptions {
     skip,
     listRules: values['list-rules'] ?? false,
     allowEmpty: values['allow-empty'] ?? false,
+    maxInputSize: parseInputSize(values['max-input-size']),
     help: values.help ?? false,
   };
 }

@@ -38,10 +38,20 @@ const io: CliIO = {
   kubectlPlugin: path.basename(process.argv[1] ?? '') === 'kubectl-rwop',
 };
 
-function readStdin(): Promise<Uint8Array> {
+function readStdin(maxBytes: number): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let chunks: Buffer[] = [];
+    let size = 0;
+    process.stdin.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      // An endless pipe (`cat /dev/zero |`) must not grow the process: stop at the bound, the caller says why.
+      if (size > maxBytes) {
+        chunks = [];
+        process.stdin.destroy();
+        resolve(undefined);
+      }
+    });
     process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });

@@ -26,8 +26,11 @@ export interface CliIO {
   stdout(text: string): void;
   /** Writes to standard error as is. */
   stderr(text: string): void;
-  /** All of standard input, as bytes (the reader checks that they are UTF-8). */
-  readStdin(): Promise<Uint8Array>;
+  /**
+   * All of standard input, as bytes (the reader checks that they are UTF-8), or undefined when it passes `maxBytes`:
+   * then reading stops as soon as it does, and what was read is let go.
+   */
+  readStdin(maxBytes: number): Promise<Uint8Array | undefined>;
 }
 
 /** Runs `rwop <argv...>` (argv without `node` and the script) and returns its exit code. */

@@ -2,6 +2,7 @@
 // it cannot be done (exit 1).
 import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, UsageError } from './command';
 import type { Command } from './command';
+import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import type { CliIO } from './main';
 import type { MigrationPath, MigrationPlan, PlanCheck, StepEffect } from './migrate';
 import { isObjectName, planMigration, REPLICAS_ANNOTATION, REPLICAS_JSONPATH } from './migrate';
@@ -43,6 +44,7 @@ Options:
       --snapshot-class <name>  the VolumeSnapshotClass (--via snapshot; default: the driver's default class)
       --snapshot-name <name>   the VolumeSnapshot's name (--via snapshot; default: <claim>-before-rwop)
   -f, --format <text|json>     a bash script (default), or the plan as JSON
+${maxInputSizeHelp(31)}
   -h, --help                   show this help
 
 Exit codes: 0 the plan is printed; 1 a pre-flight check failed (the reasons on standard error, or in the JSON);
@@ -63,6 +65,7 @@ interface MigrateArgs {
   readonly snapshotClass?: string;
   readonly snapshotName?: string;
   readonly format: Format;
+  readonly maxInputSize: number;
   readonly help: boolean;
 }
 
@@ -72,7 +75,8 @@ async function runMigrate(args: readonly string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  const manifests = options.paths.length > 0 ? await readManifestInputs(options.paths, io) : undefined;
+  const inputBudget = new InputBudget(options.maxInputSize);
+  const manifests = options.paths.length > 0 ? await readManifestInputs(options.paths, io, { inputBudget }) : undefined;
   const plan = planMigration(manifests, {
     namespace: options.namespace,
     claim: options.claim,
@@ -98,10 +102,11 @@ function parseMigrateArgs(args: readonly string[]): MigrateArgs {
     'snapshot-class': { type: 'string' },
     'snapshot-name': { type: 'string' },
     'format': { type: 'string', short: 'f' },
+    ...MAX_INPUT_SIZE_ARG,
     'help': { type: 'boolean', short: 'h' },
   });
   const { values, positionals } = parsed;
-  if (values.help) return { namespace: '', claim: '', paths: [], via: 'in-place', format: 'text', help: true };
+  if (values.help) return { namespace: '', claim: '', paths: [], via: 'in-place', format: 'text', maxInputSize: 0, help: true };
   const format = values.format ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${format}"`);
   const via = values.via ?? 'in-place';
@@ -138,6 +143,7 @@ function parseMigrateArgs(args: readonly string[]): MigrateArgs {
     paths,
     via: via as MigrationPath,
     format: format as Format,
+    maxInputSize: parseInputSize(values['max-input-size']),
     help: false,
     snapshotClass: values['snapshot-class'],
     snapshotName: values['snapshot-name'],

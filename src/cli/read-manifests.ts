@@ -5,6 +5,7 @@ import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Node as YamlNode, ScalarTag, Tags } from 'yaml';
 import type { KubeObject, Manifest } from '../rules';
+import { InputBudget, readFileWithin } from './input-limit';
 import type { CliIO } from './main';
 import { booleanScalar, numberScalar } from './yaml-scalars';
 import { readYamlStream } from './yaml-stream';
@@ -278,6 +279,8 @@ export interface ReadOptions {
   readonly allowEmpty?: boolean;
   /** Said after the refusal of a blank input, e.g. the option that accepts it. */
   readonly emptyHint?: string;
+  /** The bound on the bytes read, shared with the caller's other reads (default: a fresh 256 MiB budget). */
+  readonly inputBudget?: InputBudget;
 }
 
 /**
@@ -289,6 +292,7 @@ export interface ReadOptions {
 export async function readManifestInputs(paths: readonly string[], io: CliIO, options: ReadOptions = {}): Promise<Manifest[]> {
   const manifests: Manifest[] = [];
   const seen = new Set<string>();
+  const budget = options.inputBudget ?? new InputBudget();
   const read = (bytes: Uint8Array, file: string) => {
     const text = decodeUtf8(bytes, file);
     for (const manifest of parseManifests(text, file)) manifests.push(manifest);
@@ -303,7 +307,7 @@ export async function readManifestInputs(paths: readonly string[], io: CliIO, op
     if (given === '-') {
       if (seen.has(STDIN_FILE)) continue;
       seen.add(STDIN_FILE);
-      if (read(await io.readStdin(), STDIN_FILE)) refuseBlank(STDIN_FILE);
+      if (read(await readStdinWithin(io, budget), STDIN_FILE)) refuseBlank(STDIN_FILE);
       continue;
     }
     let readAny = false;
@@ -313,7 +317,7 @@ export async function readManifestInputs(paths: readonly string[], io: CliIO, op
       if (seen.has(absolute)) continue;
       seen.add(absolute);
       readAny = true;
-      if (!read(await readBytes(file, absolute), file)) allBlank = false;
+      if (!read(await readBytes(file, absolute, budget), file)) allBlank = false;
     }
     if (readAny && allBlank) refuseBlank(given);
   }
@@ -362,15 +366,24 @@ export async function statOrThrow(file: string, absolute: string) {
   }
 }
 
-/** The file's text, refused (InputError) when it is not UTF-8. */
-export async function readText(file: string, absolute: string): Promise<string> {
-  return decodeUtf8(await readBytes(file, absolute), file);
+/** Standard input within the budget: the reader stops as soon as it passes what the budget holds. */
+export async function readStdinWithin(io: CliIO, budget: InputBudget): Promise<Uint8Array> {
+  const bytes = await io.readStdin(budget.remaining);
+  if (bytes === undefined) throw budget.refusal(STDIN_FILE, undefined);
+  budget.charge(STDIN_FILE, bytes.length);
+  return bytes;
 }
 
-async function readBytes(file: string, absolute: string): Promise<Uint8Array> {
+/** The file's text, refused (InputError) when it is not UTF-8 or passes the budget. */
+export async function readText(file: string, absolute: string, budget: InputBudget): Promise<string> {
+  return decodeUtf8(await readBytes(file, absolute, budget), file);
+}
+
+async function readBytes(file: string, absolute: string, budget: InputBudget): Promise<Uint8Array> {
   try {
-    return await fs.readFile(absolute);
+    return await readFileWithin(file, absolute, budget);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(file, undefined, `cannot read: ${describeFsError(e)}`);
   }
 }

@@ -9,6 +9,7 @@ import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { parse as parseYaml } from 'yaml';
 import type { Manifest } from '../rules';
+import { InputBudget } from './input-limit';
 import type { CliIO } from './main';
 import { InputError, isBlankInput, parseManifests, readManifestInputs, readText, statOrThrow } from './read-manifests';
 import type { ReadOptions } from './read-manifests';
@@ -44,13 +45,14 @@ export const IGNORE_FILE = '.rwopignore';
  * read as it is: what is piped in is meant to be manifests.
  */
 export async function readRepositoryInputs(paths: readonly string[], io: CliIO, options: TreeOptions): Promise<TreeInputs> {
-  const tree = new TreeReader(io, options);
+  const budget = options.inputBudget ?? new InputBudget();
+  const tree = new TreeReader(io, { ...options, inputBudget: budget }, budget);
   let stdinRead = false;
   for (const given of paths) {
     if (given === '-') {
       if (stdinRead) continue;
       stdinRead = true;
-      tree.add({ manifests: await readManifestInputs(['-'], io, options) });
+      tree.add({ manifests: await readManifestInputs(['-'], io, { ...options, inputBudget: budget }) });
       continue;
     }
     await tree.readGiven(given);
@@ -96,7 +98,7 @@ class TreeReader {
   /** The working directory's patterns, for files named on the command line (read once: pre-commit names many). */
   private cwdPatterns?: Promise<Ignore>;
 
-  constructor(private readonly io: CliIO, private readonly options: TreeOptions) {}
+  constructor(private readonly io: CliIO, private readonly options: TreeOptions, private readonly budget: InputBudget) {}
 
   add(part: Part): void {
     this.parts.push(Promise.resolve({ part }));
@@ -201,7 +203,7 @@ class TreeReader {
   private async readFile(file: string, absolute: string): Promise<void> {
     if (this.seenFiles.has(absolute)) return;
     this.seenFiles.add(absolute);
-    const text = await readText(file, absolute);
+    const text = await readText(file, absolute, this.budget);
     if (!isBlankInput(text)) this.nonBlankInputs++;
     const read = classify(text, file);
     this.add('reason' in read ? { skipped: { file, reason: read.reason } } : read);
@@ -213,9 +215,10 @@ class TreeReader {
     const file = path.join(dir.shown, kustomization);
     let output: string;
     try {
-      output = await kubectlKustomize(dir.absolute);
+      output = await kubectlKustomize(dir.absolute, this.budget.limit);
     } catch (e) {
       const error = e as NodeJS.ErrnoException & { stderr?: string };
+      if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') throw this.budget.refusal(file, undefined);
       if (error.code === 'ENOENT') {
         throw new InputError(file, undefined, 'a kustomization is rendered with "kubectl kustomize", but kubectl is not on PATH: '
           + 'install kubectl, or pass --no-kustomize to read the files of kustomization directories as they are');
@@ -223,6 +226,7 @@ class TreeReader {
       const detail = (error.stderr ?? error.message).trim().split('\n').find((line) => line.trim() !== '') ?? 'no message';
       return { skipped: { file, reason: `"kubectl kustomize ${dir.shown}" failed: ${detail.replace(/^Error: /, '')}` } };
     }
+    this.budget.charge(file, Buffer.byteLength(output));
     return { manifests: parseManifests(output, file).map((manifest) => ({ object: manifest.object, source: { file } })) };
   }
 
@@ -341,9 +345,9 @@ async function gitIgnoredPaths(dir: string): Promise<Set<string>> {
   return new Set(output ? output.split('\0').filter((entry) => entry !== '') : []);
 }
 
-function kubectlKustomize(dir: string): Promise<string> {
+function kubectlKustomize(dir: string, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('kubectl', ['kustomize', dir], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile('kubectl', ['kustomize', dir], { maxBuffer: maxBytes, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { stderr }));
       else resolve(stdout);
     });

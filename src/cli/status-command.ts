@@ -2,6 +2,7 @@
 // waits on a held claim, a holder is stuck or an RWOP claim is not CSI, so that it can run from cron or an alert.
 import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, readPathsOrStdin, UsageError } from './command';
 import type { Command } from './command';
+import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import { kubectlGetArgs, readCluster } from './kubectl-live';
 import type { LiveTarget } from './kubectl-live';
 import type { CliIO } from './main';
@@ -40,6 +41,7 @@ Options:
                              timestamp, else the clock), e.g. 2025-03-10T09:45:00Z
       --stuck-after <d>      a holder Terminating this long past its grace period is stuck (default: ${formatDuration(DEFAULT_STUCK_AFTER_SECONDS)}),
                              e.g. 90s, 10m, 1h30m
+${maxInputSizeHelp(29)}
   -h, --help                 show this help
 
 A pod waits on a held claim when the scheduler reports "ReadWriteOncePod access mode" (FailedScheduling, both
@@ -65,6 +67,7 @@ interface StatusArgs {
   readonly namespace?: string;
   readonly now?: Date;
   readonly stuckAfterSeconds: number;
+  readonly maxInputSize: number;
   readonly help: boolean;
 }
 
@@ -76,7 +79,8 @@ async function runStatus(args: readonly string[], io: CliIO): Promise<number> {
   }
   const live = options.live ?? (options.paths.length === 0 && (io.stdinIsTTY || io.kubectlPlugin) ? { namespace: options.namespace } : undefined);
   const manifests = live ? await readCluster(live, io) : await readPathsOrStdin(options.paths, io,
-    'no input: pipe "kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json" into "rwop status -", or give the files');
+    'no input: pipe "kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json" into "rwop status -", or give the files',
+    { inputBudget: new InputBudget(options.maxInputSize) });
   // A cluster is judged now; a dump at the moment it was taken (its newest timestamp).
   const newest = live ? undefined : newestTimestamp(manifests);
   const [now, nowSource]: [Date, NowSource] = options.now ? [options.now, 'option'] : newest ? [newest, 'input'] : [new Date(), 'clock'];
@@ -97,6 +101,7 @@ function parseStatusArgs(args: readonly string[]): StatusArgs {
     'kubeconfig': { type: 'string' },
     'now': { type: 'string' },
     'stuck-after': { type: 'string' },
+    ...MAX_INPUT_SIZE_ARG,
     'help': { type: 'boolean', short: 'h' },
   });
   const { values, positionals } = parsed;
@@ -120,7 +125,8 @@ function parseStatusArgs(args: readonly string[]): StatusArgs {
   }
   const stuckAfterSeconds = values['stuck-after'] === undefined ? DEFAULT_STUCK_AFTER_SECONDS : parseDuration(values['stuck-after']);
   const live = wantsLive ? { kubeconfig, context, namespace } : undefined;
-  return { paths: positionals, live, format: format as Format, namespace, now, stuckAfterSeconds, help: values.help ?? false };
+  const maxInputSize = parseInputSize(values['max-input-size']);
+  return { paths: positionals, live, format: format as Format, namespace, now, stuckAfterSeconds, maxInputSize, help: values.help ?? false };
 }
 
 /** `90s`, `10m`, `1h30m`, `2d` → seconds (a Go-like duration with whole numbers; days allowed). */

@@ -22,6 +22,8 @@ export interface FakeIO extends CliIO {
   readonly err: string[];
   /** How many times the command read stdin. */
   stdinReads: number;
+  /** The bound the command gave its last read of stdin. */
+  stdinMaxBytes?: number;
 }
 
 export function fakeIO(options: RunOptions = {}): FakeIO {
@@ -31,10 +33,13 @@ export function fakeIO(options: RunOptions = {}): FakeIO {
     stdinReads: 0,
     stdout: (text) => io.out.push(text),
     stderr: (text) => io.err.push(text),
-    readStdin: async () => {
+    readStdin: async (maxBytes) => {
       io.stdinReads++;
+      io.stdinMaxBytes = maxBytes;
       const stdin = options.stdin ?? '';
-      return typeof stdin === 'string' ? new TextEncoder().encode(stdin) : stdin;
+      const bytes = typeof stdin === 'string' ? new TextEncoder().encode(stdin) : stdin;
+      // As the real reader: nothing when the input passes the bound.
+      return bytes.length > maxBytes ? undefined : bytes;
     },
     cwd: options.cwd ?? AUDIT_FIXTURES,
     stdinIsTTY: options.stdinIsTTY ?? false,
