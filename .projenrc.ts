@@ -73,6 +73,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/.ci/', '/scripts/', '/vendor/'] },
 });
 
+// No import cycles: a module's dependencies must be understandable without the modules that depend on it.
+project.eslint?.addRules({ 'import/no-cycle': ['error', { maxDepth: 10 }] });
+
 // unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) names platform bindings that the npm registry our
 // machines use does not serve, so `npm ci` rejects the lock file; 1.12.2 has every binding it names.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });

@@ -1,14 +1,15 @@
 // `rwop audit`: reads manifests, runs the rules engine, prints text, JSON or SARIF, exits by `--fail-on`.
 import { RULES, runRules } from '../rules';
 import type { Rule } from '../rules';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandArgs, UsageError } from './command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandArgs } from './command';
 import type { Command } from './command';
+import { UsageError } from './errors';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
-import { packageInfo } from './main';
 import type { CliIO } from './main';
+import { packageInfo } from './package-info';
 import type { AuditReport, FailOn } from './report';
 import { FAIL_ON_VALUES, failingFindings } from './report';
 import { IGNORE_FILE, readRepositoryInputs } from './repository-tree';

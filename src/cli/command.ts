@@ -2,6 +2,7 @@
 import { parseArgs } from 'util';
 import type { ParseArgsConfig } from 'util';
 import type { Manifest } from '../rules';
+import { UsageError } from './errors';
 import type { CliIO } from './main';
 import { readManifestInputs } from './read-manifests';
 import type { ReadOptions } from './read-manifests';
@@ -20,14 +21,6 @@ export interface Command {
   readonly summary: string;
   /** Runs with the arguments after the command name; returns the exit code (never calls process.exit). */
   run(args: readonly string[], io: CliIO): Promise<number>;
-}
-
-/** A usage mistake: main prints its message and the command's `--help` hint to stderr and exits 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 /**

@@ -3,7 +3,7 @@
 // the files that were not audited as tool notifications, not results).
 import { createHash } from 'crypto';
 import type { Finding, ObjectRef, Rule, Severity } from '../rules';
-import type { PackageInfo } from './main';
+import type { PackageInfo } from './package-info';
 import { STDIN_FILE } from './read-manifests';
 import type { AuditReport } from './report';
 import { artifactUri, objectName } from './report';

@@ -2,8 +2,7 @@
 // cut off as soon as it passes the bound, so that a huge file or an endless pipe ends with exit 2, not out of memory.
 import { constants as bufferConstants } from 'buffer';
 import { createReadStream, promises as fs } from 'fs';
-import { UsageError } from './command';
-import { InputError } from './read-manifests';
+import { UsageError, InputError } from './errors';
 
 const MIB = 1024 * 1024;
 

@@ -1,12 +1,11 @@
 // `rwop`: the command line face of the rules engine. main() parses nothing but the command name and hands the
 // rest to the command; it returns the exit code so that tests run it in-process.
-import { readFileSync } from 'fs';
-import * as path from 'path';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './command';
+import { EXIT_OK, EXIT_USAGE } from './command';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
+import { UsageError, InputError } from './errors';
 import { ClusterReadError } from './kubectl-live';
-import { InputError } from './read-manifests';
+import { packageInfo } from './package-info';
 import { escapeControls, safeLines } from './terminal-safe';
 
 /** Everything a command touches of the outside world, so that tests can fake it. */
@@ -98,25 +97,4 @@ function usage(): string {
     'Exit codes: 0 success, 1 findings (audit), 2 bad usage, or input that is unreadable or empty.',
     '',
   ].join('\n');
-}
-
-/** What the tool reports about itself, from our package.json. */
-export interface PackageInfo {
-  readonly version: string;
-  /** The project's home page (the repository). */
-  readonly informationUri: string;
-}
-
-/** Read from package.json, two levels up from both src/cli and lib/cli (and in the installed package). */
-export function packageInfo(): PackageInfo {
-  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
-    version?: string;
-    homepage?: string;
-    repository?: { url?: string } | string;
-  };
-  const repository = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
-  return {
-    version: manifest.version ?? '0.0.0',
-    informationUri: manifest.homepage ?? repository?.replace(/^git\+/, '').replace(/\.git$/, '') ?? 'https://www.npmjs.com/package/cdk8s-rwop',
-  };
 }

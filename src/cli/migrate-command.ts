@@ -1,7 +1,8 @@
 // `rwop migrate`: prints the plan of ./migrate.ts as a bash script to review and run (or as JSON), or the reasons
 // it cannot be done (exit 1).
-import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, UsageError } from './command';
+import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs } from './command';
 import type { Command } from './command';
+import { UsageError } from './errors';
 import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import type { CliIO } from './main';
 import type { MigrationPath, MigrationPlan, PlanCheck, StepEffect } from './migrate';

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Node as YamlNode, ScalarTag, Tags } from 'yaml';
 import type { KubeObject, Manifest } from '../rules';
+import { InputError } from './errors';
 import { InputBudget, readFileWithin } from './input-limit';
 import type { CliIO } from './main';
 import { booleanScalar, numberScalar } from './yaml-scalars';
@@ -12,21 +13,6 @@ import { readYamlStream } from './yaml-stream';
 
 /** The file name given to what `-` reads. */
 export const STDIN_FILE = '<stdin>';
-
-/** Input that cannot be read or is not Kubernetes objects: a usage error (exit 2) naming the file and line. */
-export class InputError extends Error {
-  /** The file as the user named it (`<stdin>` for `-`). */
-  readonly file: string;
-  /** 1-based line of the problem, when there is one. */
-  readonly line?: number;
-
-  constructor(file: string, line: number | undefined, detail: string) {
-    super(`${line === undefined ? file : `${file}:${line}`}: ${detail}`);
-    this.name = 'InputError';
-    this.file = file;
-    this.line = line;
-  }
-}
 
 /** The extensions a directory is searched for. */
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];

@@ -9,9 +9,10 @@ import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { parse as parseYaml } from 'yaml';
 import type { Manifest } from '../rules';
+import { InputError } from './errors';
 import { InputBudget } from './input-limit';
 import type { CliIO } from './main';
-import { InputError, isBlankInput, parseManifests, readManifestInputs, readText, statOrThrow } from './read-manifests';
+import { isBlankInput, parseManifests, readManifestInputs, readText, statOrThrow } from './read-manifests';
 import type { ReadOptions } from './read-manifests';
 
 /** A file or directory under the given paths that was not audited, and why. */

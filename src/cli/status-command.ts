@@ -1,7 +1,8 @@
 // `rwop status`: reads a live cluster (through kubectl) or a dump of one, prints the report of ./status.ts as text or JSON, exits 1 when something
 // waits on a held claim, a holder is stuck or an RWOP claim is not CSI, so that it can run from cron or an alert.
-import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, readPathsOrStdin, UsageError } from './command';
+import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, readPathsOrStdin } from './command';
 import type { Command } from './command';
+import { UsageError } from './errors';
 import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import { kubectlGetArgs, readCluster } from './kubectl-live';
 import type { LiveTarget } from './kubectl-live';

@@ -2,7 +2,8 @@
 // cdk8s.yaml, hands it the synthesized files, and exits 2 when the report is submitted as a failure.
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { InputError, parseManifests } from '../cli/read-manifests';
+import { InputError } from '../cli/errors';
+import { parseManifests } from '../cli/read-manifests';
 import { ConstructPaths } from '../internal/construct-paths';
 import { isAtLeast, isSeverity, ruleById, runRules, selectRules, SEVERITIES } from '../rules';
 import type { Finding, Manifest, ObjectRef, Severity } from '../rules';

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { DatabaseCredentials } from './database-credentials';
+// eslint-disable-next-line import/no-cycle -- the engine and the container it builds still import each other (the one cycle left)
 import { EngineContainer, commandProbes, tcpProbes } from './single-writer-container';
 import { WritableDirectory } from './single-writer-workload';
 import { describeValue, requireAbsolutePath, requireDuration, requireId, requireImage, requirePort, requireWritableDirectories } from './validation';

@@ -4,6 +4,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { DatabaseCredentials } from './database-credentials';
+// eslint-disable-next-line import/no-cycle -- the engine and the container it builds still import each other (the one cycle left)
 import { DatabaseEngine } from './database-engine';
 import { DisruptionPolicy } from './disruption-policy';
 import type { ExclusiveStatefulSetProps } from './exclusive-stateful-set';

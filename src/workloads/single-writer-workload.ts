@@ -7,6 +7,7 @@ import { DisruptionPolicy } from './disruption-policy';
 import { requireHibernate, requireSingleReplica } from './hibernation';
 import { LinterExemption } from './linter-exemption';
 import { completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedPodSecurityContext } from './pod-security';
+// eslint-disable-next-line import/no-cycle -- through the engine and its container (see database-engine.ts)
 import {
   CONTAINER, SingleWriterContainer, containerProps, customContainer, placePods, requirePodOptions, scratchDirectories, terminationGrace,
 } from './single-writer-container';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { rwop } from './support';
-import { UsageError } from '../../src/cli/command';
+import { UsageError } from '../../src/cli/errors';
 import { DEFAULT_MAX_INPUT_SIZE, parseInputSize } from '../../src/cli/input-limit';
 
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n';

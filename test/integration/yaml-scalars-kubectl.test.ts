@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { InputError, parseManifests, parseYamlCarefully } from '../../src/cli/read-manifests';
+import { InputError } from '../../src/cli/errors';
+import { parseManifests, parseYamlCarefully } from '../../src/cli/read-manifests';
 import { SnapshotApiStandIn } from '../backups/support/snapshot-api';
 
 const SCALARS = [

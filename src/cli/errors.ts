@@ -1,0 +1,26 @@
+// The two ways a command refuses what it was given, both exit 2: a usage mistake and input that cannot be read. A
+// module of their own, under everything else in the command line, so that any module can throw them.
+
+/** A usage mistake: main prints its message and the command's `--help` hint to stderr and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Input that cannot be read or is not Kubernetes objects: a usage error (exit 2) naming the file and line. */
+export class InputError extends Error {
+  /** The file as the user named it (`<stdin>` for `-`). */
+  readonly file: string;
+  /** 1-based line of the problem, when there is one. */
+  readonly line?: number;
+
+  constructor(file: string, line: number | undefined, detail: string) {
+    super(`${line === undefined ? file : `${file}:${line}`}: ${detail}`);
+    this.name = 'InputError';
+    this.file = file;
+    this.line = line;
+  }
+}
+
