@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ThrowawayMariadb } from './support/mariadb';
-import { list, runScript, startScript, tempDir, until } from './support/run-script';
+import { list, nextSecond, runScript, startScript, tempDir, until } from './support/run-script';
 
 const SCRIPT = 'logical-backup-mysql.sh';
 const RUN = /^\d{8}T\d{6}Z-r[0-9a-f]{8}$/;
@@ -173,6 +173,7 @@ describe('logical-backup-mysql.sh against MariaDB', () => {
       const result = await runScript(SCRIPT, env({ KEEP_LAST: '2', DATABASES: 'shop' }));
       expect(result.code).toBe(0);
       made.push(madeBy(result.stdout));
+      await nextSecond();
     }
 
     expect(completeRuns().sort()).toEqual(made.slice(1).sort());

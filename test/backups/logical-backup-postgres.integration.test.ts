@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ThrowawayPostgres } from './support/postgres';
-import { list, runScript, startScript, tempDir, until } from './support/run-script';
+import { list, nextSecond, runScript, startScript, tempDir, until } from './support/run-script';
 
 const SCRIPT = 'logical-backup-postgres.sh';
 const RUN = /^\d{8}T\d{6}Z-r[0-9a-f]{8}$/;
@@ -151,9 +151,9 @@ describe('logical-backup-postgres.sh', () => {
       const result = await runScript(SCRIPT, env({ KEEP_LAST: '2', DATABASES: 'shop' }), [pg.bin]);
       expect(result.code).toBe(0);
       made.push(result.stdout.match(/run (\S+) complete/)![1]);
+      await nextSecond();
     }
 
-    expect(completeRuns().sort()).toEqual(made.slice(1));
     expect(completeRuns().sort()).toEqual(made.slice(1).sort());
     expect(list(backups)).toEqual(['20200101T000000Z-manual', 'README', 'lost+found', ...made.slice(1)].sort());
     expect(list(join(backups, made[2]))).toEqual(['COMPLETE', 'SHA256SUMS', 'globals.sql', 'shop.dump']);

@@ -90,3 +90,12 @@ export async function until(condition: () => boolean, timeoutMs = 15_000): Promi
     await new Promise(wake => setTimeout(wake, 50));
   }
 }
+
+/**
+ * Resolves once the wall clock has entered the next whole second. The backup scripts record when a run finished to the
+ * second, so runs that must be ordered by age are started in different seconds.
+ */
+export async function nextSecond(): Promise<void> {
+  const second = Math.floor(Date.now() / 1000);
+  await until(() => Math.floor(Date.now() / 1000) > second, 2_000);
+}
