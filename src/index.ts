@@ -16,3 +16,4 @@ export * from './backups/snapshot-engine';
 export * from './backups/snapshot-backup-schedule';
 export * from './backups/logical-backup-schedule';
 export * from './monitoring/rwop-alert-rules';
+export * from './errors/rwop-errors';

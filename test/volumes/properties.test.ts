@@ -1,7 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { PRUNE_PROTECTION, escapeRegExp, testChart } from './support';
-import { ExclusiveStorageClass, ExclusiveVolume, VolumeDataSource } from '../../src';
+import { ExclusiveStorageClass, ExclusiveVolume, RwopErrors, VolumeDataSource } from '../../src';
 import { validateManifests } from '../harness';
 import { propertyRuns } from '../harness/property-runs';
 
@@ -118,6 +118,7 @@ function expectOurError(outcome: Outcome, path: string, construct: string): void
   expect(outcome.error).toBeInstanceOf(Error);
   expect(outcome.error).not.toBeInstanceOf(TypeError);
   expect((outcome.error as Error).message).toMatch(new RegExp(`^${escapeRegExp(`${path}: ${construct}`)}[.\\w]* prop "`));
+  expect(RwopErrors.validationDetails(outcome.error)?.constructPath).toBe(path);
 }
 
 function expectAccepted(outcome: Outcome): void {

@@ -1,4 +1,5 @@
 import { Chart, ChartProps, Testing } from 'cdk8s';
+import { RwopErrors } from '../../src';
 import { expectValidManifests } from '../harness';
 
 /** A chart whose path is `Test`, so that the construct paths in error messages are predictable. */
@@ -43,6 +44,8 @@ export function expectPropError(build: () => unknown, path: string, construct: s
   const message = (error as Error).message;
   expect(message).toMatch(new RegExp(`^${escapeRegExp(`${path}: ${construct} prop "${prop}" `)}`));
   expect(message).toMatch(detail);
+  // The same facts, typed, for callers that react to one prop.
+  expect(RwopErrors.validationDetails(error)).toMatchObject({ constructPath: path, construct, prop, message });
 }
 
 export function escapeRegExp(text: string): string {
