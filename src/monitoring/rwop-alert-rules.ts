@@ -14,8 +14,8 @@ const KIND = 'RwopAlertRules';
 /** Where each alert's runbook section lives unless `runbookBaseUrl` says otherwise. */
 const README_URL = 'https://github.com/cdk8s-rwop/cdk8s-rwop/blob/main/README.md';
 
-/** The `rwop status` command line for one namespace, as the runbooks use it. */
-const STATUS_COMMAND = 'kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json | rwop status -n {{ $labels.namespace }} -';
+/** The `rwop status` command line for one namespace (the kubectl plugin asks the cluster itself), as the runbooks use it. */
+const STATUS_COMMAND = 'kubectl rwop status -n {{ $labels.namespace }}';
 
 /**
  * Props of `RwopAlertRules`.
