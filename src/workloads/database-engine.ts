@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { DatabaseCredentials } from './database-credentials';
 import { EngineContainer, commandProbes, tcpProbes } from './container-spec';
+import { DatabaseCredentials } from './database-credentials';
 import { describeValue, requireAbsolutePath, requireDuration, requireId, requireImage, requirePort, requireWritableDirectories } from './validation';
 import { WritableDirectory } from './writable-directory';
 import { invalidProp } from '../internal/errors';

@@ -7,7 +7,8 @@ import { DatabaseEngine } from './database-engine';
 import { createDisruptionBudget, podTemplateLabels } from './disruption-budget';
 import { DisruptionPolicy } from './disruption-policy';
 import { requireHibernate } from './hibernation';
-import { completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedPodSecurityContext } from './pod-security';
+import { mountScratchDirectories, restrictedPodSecurityContext } from './pod-security';
+import { addClaimTemplate, completePodTemplate } from './pod-template-patches';
 import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireDuration, requireLabels } from './validation';
 import { WorkloadContainer, workloadContainerSpec } from './workload-container';
 import { WorkloadOptions, containerProps, placePods, requireWorkloadOptions } from './workload-options';
@@ -304,7 +305,7 @@ export class ExclusiveStatefulSet extends Construct {
       ports: [{ port: spec.port, targetPort: spec.port, name: spec.portName, protocol: kplus.Protocol.TCP }],
     });
 
-    const statefulSet = new ExclusiveClaimStatefulSet(this, 'StatefulSet', {
+    const statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata,
       podMetadata: props.podLabels ? { labels: props.podLabels } : undefined,
       service: this.service,
@@ -314,23 +315,6 @@ export class ExclusiveStatefulSet extends Construct {
       terminationGracePeriod: grace,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurityContext(spec.identity),
-    }, {
-      completion: { priorityClassName: props.priorityClassName },
-      containerName: spec.containerName,
-      claimTemplate: {
-        // The pod labels, so that `kubectl get pvc -l <label>` lists the claims of every replica.
-        metadata: { name: this.claimTemplateName, labels: props.podLabels },
-        spec: {
-          accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
-          // A Quantity, not a string: the L1's toJson turns a plain string into null.
-          resources: { requests: { storage: kplus.k8s.Quantity.fromString(this.storageQuantity) } },
-          storageClassName: validated.storageClassName,
-          volumeMode: validated.volumeMode,
-        },
-      },
-      block: validated.volumeMode === kplus.PersistentVolumeMode.BLOCK,
-      mountPath: spec.mountPath,
-      retention: { whenDeleted: this.claimRetentionPolicy.whenDeleted, whenScaled: this.claimRetentionPolicy.whenScaled },
     });
     this.statefulSet = statefulSet;
     if (props.podLabels) {
@@ -340,10 +324,32 @@ export class ExclusiveStatefulSet extends Construct {
       throw invalidProp(path, kind, 'metadata.name', metadata.name ?? `generated "${statefulSet.name}"`, nameLengthRule(statefulSet.name));
     }
 
+    // The first container, so that the claim's mount can name it by its index in the pod template.
     this.container = statefulSet.addContainer(containerProps(spec, props));
-    // The claim template's volume is mounted at render time (ExclusiveClaimStatefulSet); no scratch volume takes its name.
-    mountScratchDirectories(this, this.container, scratchDirectories(spec.writableDirectories, this.claimTemplateName));
+    // No scratch volume takes the claim template's name: the claim is mounted under it.
+    const scratch = scratchDirectories(spec.writableDirectories, this.claimTemplateName);
+    mountScratchDirectories(this, this.container, scratch);
     placePods(statefulSet.scheduling, props);
+    completePodTemplate(statefulSet, { priorityClassName: props.priorityClassName });
+    const block = validated.volumeMode === kplus.PersistentVolumeMode.BLOCK;
+    addClaimTemplate(statefulSet, {
+      claimTemplate: {
+        // The pod labels, so that `kubectl get pvc -l <label>` lists the claims of every replica.
+        metadata: { name: this.claimTemplateName, labels: props.podLabels },
+        spec: {
+          accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
+          // A Quantity, not a string: the StatefulSet's L1 maps the patched spec as props, reading a quantity's value.
+          resources: { requests: { storage: kplus.k8s.Quantity.fromString(this.storageQuantity) } },
+          storageClassName: validated.storageClassName,
+          volumeMode: validated.volumeMode,
+        },
+      },
+      retention: { whenDeleted: this.claimRetentionPolicy.whenDeleted, whenScaled: this.claimRetentionPolicy.whenScaled },
+      containerIndex: 0,
+      containerHasMounts: scratch.length > 0,
+      block,
+      mountPath: spec.mountPath,
+    });
 
     this.podDisruptionBudget = createDisruptionBudget(this, 'DisruptionBudget', {
       policy: this.disruptionPolicy,
@@ -351,12 +357,19 @@ export class ExclusiveStatefulSet extends Construct {
       metadata: childMetadata(metadata.name),
     });
 
-    // Volumes added to the pod after construction must not shadow the claim template's volume.
+    // Volumes added to the pod after construction must not shadow the claim template's volume, and a container without
+    // mounts then must keep none: the claim's mount is written as its whole list.
     this.node.addValidation({
-      validate: () => (statefulSet._toPodSpec().volumes ?? []).some((volume) => volume.name === this.claimTemplateName)
-        ? [`${this.node.path}: the pod has a volume named "${this.claimTemplateName}", the name of the claim template; `
-          + 'the StatefulSet controller would replace it with the replica\'s claim. Give the other volume another name.']
-        : [],
+      validate: () => [
+        ...podVolumes(statefulSet).some(volume => volume.name === this.claimTemplateName)
+          ? [`${this.node.path}: the pod has a volume named "${this.claimTemplateName}", the name of the claim template; `
+            + 'the StatefulSet controller would replace it with the replica\'s claim. Give the other volume another name.']
+          : [],
+        ...!block && scratch.length === 0 && this.container.mounts.length > 0
+          ? [`${this.node.path}: volumes were mounted in the container after the ExclusiveStatefulSet was created without `
+            + 'writable directories; give them as writableDirectories of the container instead, or mount them in another container.']
+          : [],
+      ],
     });
   }
 
@@ -401,53 +414,10 @@ export class ExclusiveStatefulSet extends Construct {
   }
 }
 
-/** What the StatefulSet renders beyond cdk8s-plus-27's: the claim template, its mount and the retention policy. */
-interface ClaimTemplateOptions {
-  readonly completion: PodSpecCompletion;
-  readonly containerName: string;
-  readonly claimTemplate: kplus.k8s.KubePersistentVolumeClaimProps;
-  readonly block: boolean;
-  readonly mountPath: string;
-  readonly retention: kplus.k8s.StatefulSetPersistentVolumeClaimRetentionPolicy;
-}
-
-/**
- * cdk8s-plus-27's StatefulSet, completed with what it cannot express: `volumeClaimTemplates`, their mount in the
- * container, `persistentVolumeClaimRetentionPolicy`, and the pod-security fields (pod-security.ts). Rendered through
- * the typed spec rather than JSON patches, so the L1's toJson keeps every field.
- */
-class ExclusiveClaimStatefulSet extends kplus.StatefulSet {
-  private readonly claims: ClaimTemplateOptions;
-
-  public constructor(scope: Construct, id: string, props: kplus.StatefulSetProps, claims: ClaimTemplateOptions) {
-    super(scope, id, props);
-    this.claims = claims;
-  }
-
-  /** @internal */
-  public _toPodSpec(): kplus.k8s.PodSpec {
-    const spec = completePodSpec(super._toPodSpec(), this.claims.completion);
-    const { containerName, claimTemplate, block, mountPath } = this.claims;
-    const name = claimTemplate.metadata!.name!;
-    return {
-      ...spec,
-      containers: spec.containers.map((container) => {
-        if (container.name !== containerName) return container;
-        return block
-          ? { ...container, volumeDevices: [...container.volumeDevices ?? [], { name, devicePath: mountPath }] }
-          : { ...container, volumeMounts: [{ name, mountPath }, ...container.volumeMounts ?? []] };
-      }),
-    };
-  }
-
-  /** @internal */
-  public _toKube(): kplus.k8s.StatefulSetSpec {
-    return {
-      ...super._toKube(),
-      volumeClaimTemplates: [this.claims.claimTemplate],
-      persistentVolumeClaimRetentionPolicy: this.claims.retention,
-    };
-  }
+/** Every volume of the pod: its own, and those its containers mount. */
+function podVolumes(workload: kplus.StatefulSet): kplus.Volume[] {
+  const containers = [...workload.initContainers, ...workload.containers];
+  return [...workload.volumes, ...containers.flatMap(container => container.mounts.map(mount => mount.volume))];
 }
 
 interface ValidatedProps {

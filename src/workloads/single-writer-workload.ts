@@ -2,12 +2,13 @@ import { ApiObject, ApiObjectMetadata, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { registerExclusiveMount } from './claim-registry';
+import { scratchDirectories, terminationGrace } from './container-spec';
 import { createDisruptionBudget, podTemplateLabels } from './disruption-budget';
 import { DisruptionPolicy } from './disruption-policy';
 import { requireHibernate, requireSingleReplica } from './hibernation';
 import { LinterExemption } from './linter-exemption';
-import { scratchDirectories, terminationGrace } from './container-spec';
-import { completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedPodSecurityContext } from './pod-security';
+import { mountScratchDirectories, restrictedPodSecurityContext } from './pod-security';
+import { completePodTemplate } from './pod-template-patches';
 import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireLabels } from './validation';
 import { WorkloadContainer, workloadContainerSpec } from './workload-container';
 import { WorkloadOptions, containerProps, placePods, requireWorkloadOptions } from './workload-options';
@@ -269,7 +270,7 @@ export class SingleWriterWorkload extends Construct {
     this.hibernate = props.hibernate === true;
 
     const childMetadata = (suffix: string, name?: string) => childMetadataOf(metadata, suffix, name);
-    const deployment = new SingleWriterDeployment(this, 'Deployment', {
+    const deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { ...metadata, annotations },
       podMetadata: props.podLabels ? { labels: props.podLabels } : undefined,
       replicas: this.hibernate ? 0 : 1,
@@ -277,7 +278,8 @@ export class SingleWriterWorkload extends Construct {
       terminationGracePeriod: grace,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurityContext(spec.identity),
-    }, { priorityClassName: props.priorityClassName });
+    });
+    completePodTemplate(deployment, { priorityClassName: props.priorityClassName });
     this.deployment = deployment;
     if (props.podLabels) {
       deployment.select(kplus.LabelSelector.of({ labels: props.podLabels }));
@@ -370,21 +372,6 @@ function requireNetworkPeer(path: string, kind: string, prop: string, peer: Netw
       || !peer.namespaceNames.every(name => typeof name === 'string' && isDns1123Label(name)))) {
     throw invalidProp(path, kind, `${prop}[].namespaceNames`, peer.namespaceNames,
       `accepted: a non-empty list of namespace names, each ${DNS1123_LABEL_RULE}`);
-  }
-}
-
-/** The Deployment of a single writer: cdk8s-plus-27's, completed with what it cannot express (pod-security.ts). */
-class SingleWriterDeployment extends kplus.Deployment {
-  private readonly completion: PodSpecCompletion;
-
-  public constructor(scope: Construct, id: string, props: kplus.DeploymentProps, completion: PodSpecCompletion) {
-    super(scope, id, props);
-    this.completion = completion;
-  }
-
-  /** @internal */
-  public _toPodSpec(): kplus.k8s.PodSpec {
-    return completePodSpec(super._toPodSpec(), this.completion);
   }
 }
 

@@ -291,9 +291,8 @@ describe('settings', () => {
   test('another workload cannot mount the backup volume afterwards', () => {
     const chart = testChart({ namespace: 'db' });
     const dumps = backup(chart, postgres(chart));
-    expectPropError(() => new SingleWriterWorkload(chart, 'Reader', {
-      container: WorkloadContainer.fromImage({ image: 'busybox:1.37.0', port: 8080, mountPath: '/backup' }), volume: dumps.volume,
-    }),
+    const container = WorkloadContainer.fromImage({ image: 'busybox:1.37.0', port: 8080, mountPath: '/backup' });
+    expectPropError(() => new SingleWriterWorkload(chart, 'Reader', { container, volume: dumps.volume }),
       'Test/Reader', 'SingleWriterWorkload', 'volume', /already mounted by the workload Test\/Dump;/);
   });
 

@@ -314,7 +314,9 @@ describe('bad input', () => {
     ['a surge of one', { strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1) }) }, 'strategy',
       /maxSurge 1 and maxUnavailable \\"25%\\""; .*or a maxUnavailable of at least one pod$/],
     ['a surge with half a pod unavailable, rounded down to none', {
-      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.percent(50) }),
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.percent(50),
+      }),
     }, 'strategy', /maxUnavailable \\"50%\\""/],
     ['no container', { container: undefined }, 'container', /is missing; accepted: WorkloadContainer\.fromImage\(\{ image, port, mountPath \}\) or WorkloadContainer\.fromEngine/],
     ['a container as a plain object', { container: IMAGE as unknown as WorkloadContainer }, 'container', /accepted: WorkloadContainer\.fromImage/],
