@@ -270,12 +270,3 @@ function engineContainer(path: string, kind: string, propPrefix: string, contain
     resources: server.resources,
   };
 }
-
-/** Checks a workload's `container` prop and describes the container, with the workload's `env` and `shutdownBudget`. */
-export function workloadContainerSpec(path: string, kind: string, container: WorkloadContainer, options: WorkloadOptions): ContainerSpec {
-  if (!(container instanceof WorkloadContainer)) {
-    throw invalidProp(path, kind, 'container', describeValue(container),
-      'accepted: WorkloadContainer.fromImage({ image, port, mountPath }) or WorkloadContainer.fromEngine(engine, { credentials })');
-  }
-  return container._describe(path, kind, 'container.', options);
-}
