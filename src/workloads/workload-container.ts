@@ -156,14 +156,15 @@ export class WorkloadContainer {
   /** The database created at the first start, if `fromEngine()` named one. */
   public readonly database?: string;
 
-  private readonly image?: ImageContainerOptions;
+  /** The options of `fromImage()`; undefined for a container of an engine. */
+  private readonly imageOptions?: ImageContainerOptions;
 
   private constructor(engine: DatabaseEngine | undefined, credentials: DatabaseCredentials | undefined,
-    database: string | undefined, image: ImageContainerOptions | undefined) {
+    database: string | undefined, imageOptions: ImageContainerOptions | undefined) {
     this.engine = engine;
     this.credentials = credentials;
     this.database = database;
-    this.image = image;
+    this.imageOptions = imageOptions;
   }
 
   /**
@@ -174,8 +175,8 @@ export class WorkloadContainer {
    * @internal
    */
   public _describe(path: string, kind: string, propPrefix: string, options: WorkloadOptions): ContainerSpec {
-    const spec = this.image !== undefined
-      ? imageContainer(path, kind, propPrefix, this.image)
+    const spec = this.imageOptions !== undefined
+      ? imageContainer(path, kind, propPrefix, this.imageOptions)
       : engineContainer(path, kind, propPrefix, this, options.env);
     return options.shutdownBudget === undefined ? spec : { ...spec, shutdownBudget: options.shutdownBudget };
   }
