@@ -10,7 +10,8 @@ exports.VolumeBindingMode = exports.ExclusiveStorageClass = exports.ExclusiveVol
   = exports.VolumeSnapshotClass = exports.RwopValidation = exports.DatabaseCredentials = exports.DatabaseFamily
   = exports.DatabaseEngine = exports.DisruptionPolicy = exports.LinterExemption = exports.SingleWriterDatabase
   = exports.SingleWriterWorkload = exports.ClaimRetention = exports.ExclusiveStatefulSet = exports.SnapshotEngine
-  = exports.SnapshotBackupSchedule = exports.LogicalBackupSchedule = exports.RwopAlertRules = exports.RwopErrors = void 0;
+  = exports.SnapshotBackupSchedule = exports.LogicalBackupSchedule = exports.RwopAlertRules = exports.WorkloadContainer
+  = exports.RwopErrors = void 0;
 
 const PEERS = ['cdk8s', 'cdk8s-plus-27', 'constructs'];
 let library: Record<string, unknown> | undefined;

@@ -1,7 +1,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DatabaseCredentials, DatabaseEngine, ExclusiveStatefulSet } from '../../src';
+import { DatabaseCredentials, DatabaseEngine, ExclusiveStatefulSet, WorkloadContainer } from '../../src';
 
 /**
  * RWOP with a StatefulSet: the StatefulSet `postgres-cluster` of three `postgres:15` pods, governed
@@ -23,9 +23,10 @@ export class PostgresStatefulSetChart extends Chart {
       serviceName: 'postgres',
       replicas: 3,
       podLabels: { app: 'postgres' },
-      engine: DatabaseEngine.postgres({ version: '15.14' }),
-      credentials: DatabaseCredentials.fromSecret(kplus.Secret.fromSecretName(this, 'PostgresSecret', 'postgres-secret'), {
-        passwordKey: 'password',
+      container: WorkloadContainer.fromEngine(DatabaseEngine.postgres({ version: '15.14' }), {
+        credentials: DatabaseCredentials.fromSecret(kplus.Secret.fromSecretName(this, 'PostgresSecret', 'postgres-secret'), {
+          passwordKey: 'password',
+        }),
       }),
       storage: Size.gibibytes(20),
       storageClassName: 'standard',

@@ -1,12 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { EngineContainer, commandProbes, tcpProbes } from './container-spec';
 import { DatabaseCredentials } from './database-credentials';
-// eslint-disable-next-line import/no-cycle -- the engine and the container it builds still import each other (the one cycle left)
-import { EngineContainer, commandProbes, tcpProbes } from './single-writer-container';
-import { WritableDirectory } from './single-writer-workload';
 import { describeValue, requireAbsolutePath, requireDuration, requireId, requireImage, requirePort, requireWritableDirectories } from './validation';
+import { WritableDirectory } from './writable-directory';
 import { invalidProp } from '../internal/errors';
-
 
 /**
  * Options of `DatabaseEngine.postgres()`.
@@ -265,15 +263,18 @@ interface EngineSettings {
   readonly container: (credentials: DatabaseCredentials, database: string | undefined) => EngineContainer;
   readonly dump: (target: Required<Pick<DumpTarget, 'host' | 'port'>> & DumpTarget) => string[] | undefined;
   readonly networkCheckpoint?: (target: CheckpointTarget) => string[];
-  /** Checks of the factory's options, run with the construct path by SingleWriterDatabase. */
-  readonly validate: (path: string, kind: string) => void;
+  /**
+   * Checks of the factory's options, run with the construct path by the workload that runs the engine; `propPrefix` comes
+   * before the names of the props checked (`engine`, `credentials`), e.g. `container.`.
+   */
+  readonly validate: (path: string, kind: string, propPrefix: string) => void;
   /** Checks of the credentials against the engine. */
-  readonly validateCredentials?: (path: string, kind: string, credentials: DatabaseCredentials) => void;
+  readonly validateCredentials?: (path: string, kind: string, propPrefix: string, credentials: DatabaseCredentials) => void;
 }
 
 /**
- * A database server for `SingleWriterDatabase`: its image (pinned), port, data directory, user, credentials,
- * shutdown, probes, resources, and the commands backups need.
+ * A database server for `SingleWriterDatabase`, or for any workload through `WorkloadContainer.fromEngine()`: its image
+ * (pinned), port, data directory, user, credentials, shutdown, probes, resources, and the commands backups need.
  */
 export class DatabaseEngine {
   /** The PostgreSQL version `postgres()` runs unless told: PostgreSQL 15, pinned to a patch release. */
@@ -353,10 +354,10 @@ export class DatabaseEngine {
         '--dbname=postgres', '--command=CHECKPOINT'],
       dump: target => ['pg_dump', `--host=${target.host}`, `--port=${target.port}`, `--username=${target.username ?? 'postgres'}`,
         ...(target.database !== undefined ? [`--dbname=${target.database}`] : []), '--format=custom', '--no-password'],
-      validate: (path, kind) => {
-        requireVersion(path, kind, 'engine.version', opts.version, /^\d+\.\d+$/, 'major.minor, e.g. "15.14"');
-        if (opts.image !== undefined) requireImage(path, kind, 'engine.image', opts.image);
-        requireDuration(path, kind, 'engine.fastShutdownTimeout', fastShutdown, 1);
+      validate: (path, kind, propPrefix) => {
+        requireVersion(path, kind, `${propPrefix}engine.version`, opts.version, /^\d+\.\d+$/, 'major.minor, e.g. "15.14"');
+        if (opts.image !== undefined) requireImage(path, kind, `${propPrefix}engine.image`, opts.image);
+        requireDuration(path, kind, `${propPrefix}engine.fastShutdownTimeout`, fastShutdown, 1);
       },
     });
   }
@@ -429,53 +430,53 @@ export class DatabaseEngine {
         .replace(/\{port\}/g, String(target.port))
         .replace(/\{username\}/g, target.username ?? opts.defaultUsername ?? '')
         .replace(/\{database\}/g, target.database ?? '')),
-      validate: (path, kind) => {
+      validate: (path, kind, propPrefix) => {
         if (typeof opts.name !== 'string' || !/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(opts.name)) {
-          throw invalidProp(path, kind, 'engine.name', opts.name, 'accepted: a DNS-1035 label (lowercase letters, digits and "-", starting with a letter), e.g. "redis"');
+          throw invalidProp(path, kind, `${propPrefix}engine.name`, opts.name, 'accepted: a DNS-1035 label (lowercase letters, digits and "-", starting with a letter), e.g. "redis"');
         }
-        requireImage(path, kind, 'engine.image', opts.image);
-        requirePort(path, kind, 'engine.port', opts.port);
-        requireAbsolutePath(path, kind, 'engine.mountPath', opts.mountPath);
-        requireId(path, kind, 'engine.user', opts.user, true);
-        requireId(path, kind, 'engine.group', opts.group, false);
+        requireImage(path, kind, `${propPrefix}engine.image`, opts.image);
+        requirePort(path, kind, `${propPrefix}engine.port`, opts.port);
+        requireAbsolutePath(path, kind, `${propPrefix}engine.mountPath`, opts.mountPath);
+        requireId(path, kind, `${propPrefix}engine.user`, opts.user, true);
+        requireId(path, kind, `${propPrefix}engine.group`, opts.group, false);
         if (opts.writableDirectories !== undefined) {
-          requireWritableDirectories(path, kind, 'engine.writableDirectories', opts.writableDirectories, opts.mountPath);
+          requireWritableDirectories(path, kind, `${propPrefix}engine.writableDirectories`, opts.writableDirectories, opts.mountPath);
         }
         if (opts.defaultUsername !== undefined && (typeof opts.defaultUsername !== 'string' || opts.defaultUsername === '')) {
-          throw invalidProp(path, kind, 'engine.defaultUsername', opts.defaultUsername, 'accepted: a non-empty user name');
+          throw invalidProp(path, kind, `${propPrefix}engine.defaultUsername`, opts.defaultUsername, 'accepted: a non-empty user name');
         }
         for (const prop of ['passwordVariable', 'usernameVariable'] as const) {
           const value = opts[prop];
           if ((prop === 'passwordVariable' || value !== undefined) && (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value))) {
-            throw invalidProp(path, kind, `engine.${prop}`, value, 'accepted: an environment variable name, e.g. "REDIS_PASSWORD"');
+            throw invalidProp(path, kind, `${propPrefix}engine.${prop}`, value, 'accepted: an environment variable name, e.g. "REDIS_PASSWORD"');
           }
         }
         if (opts.usernameVariable !== undefined && opts.usernameVariable === opts.passwordVariable) {
-          throw invalidProp(path, kind, 'engine.usernameVariable', opts.usernameVariable, 'it is the passwordVariable too; accepted: another variable');
+          throw invalidProp(path, kind, `${propPrefix}engine.usernameVariable`, opts.usernameVariable, 'it is the passwordVariable too; accepted: another variable');
         }
         for (const name of Object.keys(opts.env ?? {})) {
           if (reserved.includes(name)) {
-            throw invalidProp(path, kind, `engine.env["${name}"]`, name, 'it is set from the credentials; accepted: any other variable');
+            throw invalidProp(path, kind, `${propPrefix}engine.env["${name}"]`, name, 'it is set from the credentials; accepted: any other variable');
           }
         }
         if (opts.preStopCommand !== undefined) {
-          requireDuration(path, kind, 'engine.preStopTimeout', preStopTimeout, 1);
+          requireDuration(path, kind, `${propPrefix}engine.preStopTimeout`, preStopTimeout, 1);
         } else if (opts.preStopTimeout !== undefined) {
-          throw invalidProp(path, kind, 'engine.preStopTimeout', describeValue(opts.preStopTimeout),
+          throw invalidProp(path, kind, `${propPrefix}engine.preStopTimeout`, describeValue(opts.preStopTimeout),
             'it only applies to preStopCommand; accepted: preStopCommand given too, or no preStopTimeout');
         }
-        requireDuration(path, kind, 'engine.shutdownBudget', shutdownBudget, 0);
+        requireDuration(path, kind, `${propPrefix}engine.shutdownBudget`, shutdownBudget, 0);
         for (const prop of ['healthCommand', 'checkpointCommand', 'dumpCommand', 'preStopCommand', 'args'] as const) {
           const command = opts[prop];
           if (command !== undefined && (!Array.isArray(command) || !command.every(part => typeof part === 'string') || (prop !== 'args' && command.length === 0))) {
-            throw invalidProp(path, kind, `engine.${prop}`, command, 'accepted: a non-empty list of strings');
+            throw invalidProp(path, kind, `${propPrefix}engine.${prop}`, command, 'accepted: a non-empty list of strings');
           }
         }
       },
-      validateCredentials: (path, kind, credentials) => {
+      validateCredentials: (path, kind, propPrefix, credentials) => {
         if (opts.usernameVariable !== undefined && credentials.username === undefined && credentials.usernameKey === undefined
           && opts.defaultUsername === undefined) {
-          throw invalidProp(path, kind, 'credentials.username', undefined,
+          throw invalidProp(path, kind, `${propPrefix}credentials.username`, undefined,
             `the engine passes the user name in ${opts.usernameVariable} and has no defaultUsername; accepted: a username or usernameKey`);
         }
       },
@@ -528,14 +529,14 @@ export class DatabaseEngine {
       dump: target => [dumper, `--host=${target.host}`, `--port=${target.port}`, `--user=${target.username ?? 'root'}`,
         '--single-transaction', '--routines', '--events', '--triggers',
         ...(target.database !== undefined ? ['--databases', target.database] : ['--all-databases'])],
-      validate: (path, kind) => {
-        requireVersion(path, kind, 'engine.version', opts.version, /^\d+\.\d+\.\d+$/, `major.minor.patch, e.g. "${defaultVersion}"`);
-        if (opts.image !== undefined) requireImage(path, kind, 'engine.image', opts.image);
-        requireDuration(path, kind, 'engine.shutdownTimeout', shutdown, 1);
+      validate: (path, kind, propPrefix) => {
+        requireVersion(path, kind, `${propPrefix}engine.version`, opts.version, /^\d+\.\d+\.\d+$/, `major.minor.patch, e.g. "${defaultVersion}"`);
+        if (opts.image !== undefined) requireImage(path, kind, `${propPrefix}engine.image`, opts.image);
+        requireDuration(path, kind, `${propPrefix}engine.shutdownTimeout`, shutdown, 1);
       },
-      validateCredentials: (path, kind, credentials) => {
+      validateCredentials: (path, kind, propPrefix, credentials) => {
         if ((credentials.username !== undefined && credentials.username !== 'root') || credentials.usernameKey !== undefined) {
-          throw invalidProp(path, kind, 'credentials.username', credentials.username ?? `from key ${credentials.usernameKey}`,
+          throw invalidProp(path, kind, `${propPrefix}credentials.username`, credentials.username ?? `from key ${credentials.usernameKey}`,
             `the ${name} engine's credentials are the root password (${prefix}_ROOT_PASSWORD); accepted: "root" or no username`);
         }
       },
@@ -621,9 +622,9 @@ export class DatabaseEngine {
   }
 
   /** @internal */
-  public _validate(path: string, kind: string, credentials: DatabaseCredentials): void {
-    this.settings.validate(path, kind);
-    this.settings.validateCredentials?.(path, kind, credentials);
+  public _validate(path: string, kind: string, propPrefix: string, credentials: DatabaseCredentials): void {
+    this.settings.validate(path, kind, propPrefix);
+    this.settings.validateCredentials?.(path, kind, propPrefix, credentials);
   }
 
   /** @internal */

@@ -1,18 +1,18 @@
 import { ApiObject, ApiObjectMetadata, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { scratchDirectories, terminationGrace } from './container-spec';
 import { DatabaseCredentials } from './database-credentials';
 import { DatabaseEngine } from './database-engine';
 import { createDisruptionBudget, podTemplateLabels } from './disruption-budget';
 import { DisruptionPolicy } from './disruption-policy';
 import { requireHibernate } from './hibernation';
-import { completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedPodSecurityContext } from './pod-security';
-import {
-  SingleWriterContainer, containerProps, customContainer, engineContainer, placePods, requirePodOptions, scratchDirectories,
-  terminationGrace,
-} from './single-writer-container';
-import type { WritableDirectory } from './single-writer-workload';
+import { mountScratchDirectories, restrictedPodSecurityContext } from './pod-security';
+import { addClaimTemplate, completePodTemplate } from './pod-template-patches';
 import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireDuration, requireLabels } from './validation';
+import { WorkloadContainer } from './workload-container';
+import { WorkloadOptions } from './workload-options';
+import { containerProps, placePods, requireWorkloadOptions, workloadContainerSpec } from './workload-pod';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
@@ -62,11 +62,15 @@ export interface ClaimRetentionPolicy {
 
 /**
  * Properties of an `ExclusiveStatefulSet`.
- *
- * What runs in the pods is either an `engine` (with `credentials`), or a container described by `image`, `port`,
- * `mountPath` and the props that go with them.
  */
-export interface ExclusiveStatefulSetProps {
+export interface ExclusiveStatefulSetProps extends WorkloadOptions {
+  /**
+   * What each pod runs: a database engine's server, `WorkloadContainer.fromEngine(engine, { credentials })`, or
+   * `WorkloadContainer.fromImage({ image, port, mountPath, ... })`. The replicas are independent servers: nothing here
+   * replicates data between them.
+   */
+  readonly container: WorkloadContainer;
+
   /**
    * Metadata of the StatefulSet. Its `name` (a DNS-1123 label of at most 52 characters: the controller labels every
    * pod with `<name>-<10-character revision hash>`, which must fit in 63) names the pods `<name>-0`, `<name>-1`, ...
@@ -185,205 +189,6 @@ export interface ExclusiveStatefulSetProps {
    * @default - Retain when deleted and when scaled: nothing deletes data by accident
    */
   readonly claimRetentionPolicy?: ClaimRetentionPolicy;
-
-  /**
-   * The database server each pod runs, e.g. `DatabaseEngine.postgres({ version: '15.14' })`: image, port, data
-   * directory, user, probes, shutdown and resources. Give this (with `credentials`) or `image`.
-   *
-   * @default - the container described by `image`, `port` and `mountPath`
-   */
-  readonly engine?: DatabaseEngine;
-
-  /**
-   * The superuser's password (and optionally name), from a Secret: `DatabaseCredentials.fromSecretName('postgres-secret')`
-   * or `DatabaseCredentials.fromSecret(secret)`. Only with `engine`, and required with it.
-   *
-   * @default - none without an engine
-   */
-  readonly credentials?: DatabaseCredentials;
-
-  /**
-   * A database each server creates at its first start (`POSTGRES_DB`, `MYSQL_DATABASE`, `MARIADB_DATABASE`). Only with
-   * `engine`.
-   *
-   * @default - PostgreSQL: a database named after the user; MySQL/MariaDB: none
-   */
-  readonly database?: string;
-
-  /**
-   * The container image, pinned: a tag other than `latest`, or a digest. Give this or `engine`.
-   *
-   * @default - the engine's image
-   */
-  readonly image?: string;
-
-  /**
-   * The container's entrypoint. Only without `engine`.
-   *
-   * @default - the image's
-   */
-  readonly command?: string[];
-
-  /**
-   * Arguments of the entrypoint. Only without `engine`.
-   *
-   * @default - the image's
-   */
-  readonly args?: string[];
-
-  /**
-   * The TCP port the process listens on; the headless Service publishes it. Required with `image`.
-   *
-   * @default - the engine's port
-   */
-  readonly port?: number;
-
-  /**
-   * The name of the port (an IANA service name). Only without `engine`.
-   *
-   * @default "main"
-   */
-  readonly portName?: string;
-
-  /**
-   * Where each replica's volume is mounted (or, for a block volume, the device path). Required with `image`.
-   *
-   * @default - the engine's mount path
-   */
-  readonly mountPath?: string;
-
-  /**
-   * The uid of the process (never 0). Only without `engine`.
-   *
-   * @default 1000
-   */
-  readonly runAsUser?: number;
-
-  /**
-   * The gid of the process. Only without `engine`.
-   *
-   * @default 1000
-   */
-  readonly runAsGroup?: number;
-
-  /**
-   * The group that owns the volumes, so that the process can write to them. Only without `engine`.
-   *
-   * @default - `runAsGroup`
-   */
-  readonly fsGroup?: number;
-
-  /**
-   * Directories the process writes to besides its volume; the root filesystem is read-only. Only without `engine`.
-   *
-   * @default - `/tmp`, 256Mi
-   */
-  readonly writableDirectories?: WritableDirectory[];
-
-  /**
-   * A command that stops the process cleanly before it gets SIGTERM; it must end on its own within `preStopTimeout`.
-   * Only without `engine` (an engine brings its own, e.g. `pg_ctl stop -m fast`).
-   *
-   * @default - no preStop hook
-   */
-  readonly preStopCommand?: string[];
-
-  /**
-   * The longest `preStopCommand` runs. Only with `preStopCommand`.
-   *
-   * @default Duration.seconds(30)
-   */
-  readonly preStopTimeout?: Duration;
-
-  /**
-   * How long the process needs to exit after the preStop hook has ended and it got SIGTERM.
-   *
-   * @default - the engine's; 30 seconds without an engine
-   */
-  readonly shutdownBudget?: Duration;
-
-  /**
-   * The pods' termination grace period. It counts from before the preStop hook, so it must cover the preStop timeout
-   * plus the shutdown budget plus 5 seconds; a shorter one is an error.
-   *
-   * @default - preStop timeout + shutdown budget + 5 seconds
-   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-execution
-   */
-  readonly terminationGracePeriod?: Duration;
-
-  /**
-   * Probe that must succeed before liveness and readiness start; generous by default, since crash recovery can take
-   * minutes.
-   *
-   * @default - the engine's check (a TCP connection without an engine) every 10 s, for up to 15 minutes
-   */
-  readonly startupProbe?: kplus.Probe;
-
-  /**
-   * Probe that restarts the container when it fails.
-   *
-   * @default - the engine's check (a TCP connection without an engine) every 10 s, restarting after 6 failures
-   */
-  readonly livenessProbe?: kplus.Probe;
-
-  /**
-   * Probe that takes the pod out of the Service's DNS records while it fails.
-   *
-   * @default - the engine's check (a TCP connection without an engine) every 5 s
-   */
-  readonly readinessProbe?: kplus.Probe;
-
-  /**
-   * CPU, memory and ephemeral storage of the container.
-   *
-   * @default - the engine's defaults; without an engine 100m CPU and 256Mi memory requested, 1 CPU and 512Mi at most
-   */
-  readonly resources?: kplus.ContainerResources;
-
-  /**
-   * More environment variables. Secrets must come from `kplus.EnvValue.fromSecretValue()`: a secret-looking name with a
-   * literal value fails synth.
-   *
-   * @default - none
-   */
-  readonly env?: { [name: string]: kplus.EnvValue };
-
-  /**
-   * Node labels the pods require (all of them), e.g. `{ 'storage-node': 'true' }`.
-   *
-   * @default - any node
-   */
-  readonly requiredNodeLabels?: { [key: string]: string };
-
-  /**
-   * The zone (`topology.kubernetes.io/zone`) every pod must run in.
-   *
-   * @default - any zone
-   */
-  readonly zone?: string;
-
-  /**
-   * Taints the pods tolerate.
-   *
-   * @default - none
-   */
-  readonly tolerations?: kplus.NodeTaintQuery[];
-
-  /**
-   * The PriorityClass of the pods. Backups and other pods must never out-rank them: a higher-priority pod can
-   * preempt them.
-   *
-   * @default - the cluster's default priority
-   */
-  readonly priorityClassName?: string;
-
-  /**
-   * The PodDisruptionBudget the pods get. `allowEviction()` lets a drain evict one pod at a time (`maxUnavailable: 1`,
-   * whatever the number of replicas); `blockVoluntaryEvictions()` makes drains hang.
-   *
-   * @default DisruptionPolicy.allowEviction()
-   */
-  readonly disruptionPolicy?: DisruptionPolicy;
 }
 
 /** The controller labels each pod `controller-revision-hash: <name>-<hash of up to 10 characters>`, at most 63 long. */
@@ -454,13 +259,14 @@ export class ExclusiveStatefulSet extends Construct {
     const kind = 'ExclusiveStatefulSet';
     const path = pathOf(scope, id);
     if (props === undefined || props === null || typeof props !== 'object') {
-      throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least storage, and engine with credentials or image with port and mountPath');
+      throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least container and storage');
     }
     const validated = validateProps(path, kind, props);
-    const spec = statefulContainer(path, kind, props);
-    if (validated.volumeMode === kplus.PersistentVolumeMode.BLOCK && props.engine !== undefined) {
+    const spec = workloadContainerSpec(path, kind, props.container, props);
+    const engine = props.container.engine;
+    if (validated.volumeMode === kplus.PersistentVolumeMode.BLOCK && engine !== undefined) {
       throw invalidProp(path, kind, 'volumeMode', validated.volumeMode,
-        `the ${props.engine.name} engine keeps its data in files; accepted: PersistentVolumeMode.FILE_SYSTEM with an engine`);
+        `the ${engine.name} engine keeps its data in files; accepted: PersistentVolumeMode.FILE_SYSTEM with an engine`);
     }
     const grace = terminationGrace(path, kind, spec, props.terminationGracePeriod);
     super(scope, id);
@@ -474,12 +280,12 @@ export class ExclusiveStatefulSet extends Construct {
     this.storageQuantity = validated.storageQuantity;
     this.claimRetentionPolicy = validated.retention;
     this.terminationGracePeriod = grace;
-    this.engine = props.engine;
-    this.credentials = props.credentials;
-    const credentials = props.credentials;
+    this.engine = engine;
+    this.credentials = props.container.credentials;
+    const credentials = props.container.credentials;
     if (credentials !== undefined) {
       const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-      this.node.addValidation({ validate: () => missingSecretKeyErrors(this, kind, 'credentials', credentials, namespace) });
+      this.node.addValidation({ validate: () => missingSecretKeyErrors(this, kind, 'container.credentials', credentials, namespace) });
     }
     this.disruptionPolicy = props.disruptionPolicy ?? DisruptionPolicy.allowEviction();
     this.disruptionPolicy._validate(path, kind, 'disruptionPolicy', Math.max(this.replicas, 1));
@@ -500,7 +306,7 @@ export class ExclusiveStatefulSet extends Construct {
       ports: [{ port: spec.port, targetPort: spec.port, name: spec.portName, protocol: kplus.Protocol.TCP }],
     });
 
-    const statefulSet = new ExclusiveClaimStatefulSet(this, 'StatefulSet', {
+    const statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata,
       podMetadata: props.podLabels ? { labels: props.podLabels } : undefined,
       service: this.service,
@@ -510,23 +316,6 @@ export class ExclusiveStatefulSet extends Construct {
       terminationGracePeriod: grace,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurityContext(spec.identity),
-    }, {
-      completion: { priorityClassName: props.priorityClassName },
-      containerName: spec.containerName,
-      claimTemplate: {
-        // The pod labels, so that `kubectl get pvc -l <label>` lists the claims of every replica.
-        metadata: { name: this.claimTemplateName, labels: props.podLabels },
-        spec: {
-          accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
-          // A Quantity, not a string: the L1's toJson turns a plain string into null.
-          resources: { requests: { storage: kplus.k8s.Quantity.fromString(this.storageQuantity) } },
-          storageClassName: validated.storageClassName,
-          volumeMode: validated.volumeMode,
-        },
-      },
-      block: validated.volumeMode === kplus.PersistentVolumeMode.BLOCK,
-      mountPath: spec.mountPath,
-      retention: { whenDeleted: this.claimRetentionPolicy.whenDeleted, whenScaled: this.claimRetentionPolicy.whenScaled },
     });
     this.statefulSet = statefulSet;
     if (props.podLabels) {
@@ -536,10 +325,32 @@ export class ExclusiveStatefulSet extends Construct {
       throw invalidProp(path, kind, 'metadata.name', metadata.name ?? `generated "${statefulSet.name}"`, nameLengthRule(statefulSet.name));
     }
 
+    // The first container, so that the claim's mount can name it by its index in the pod template.
     this.container = statefulSet.addContainer(containerProps(spec, props));
-    // The claim template's volume is mounted at render time (ExclusiveClaimStatefulSet); no scratch volume takes its name.
-    mountScratchDirectories(this, this.container, scratchDirectories(spec.writableDirectories, this.claimTemplateName));
+    // No scratch volume takes the claim template's name: the claim is mounted under it.
+    const scratch = scratchDirectories(spec.writableDirectories, this.claimTemplateName);
+    mountScratchDirectories(this, this.container, scratch);
     placePods(statefulSet.scheduling, props);
+    completePodTemplate(statefulSet, { priorityClassName: props.priorityClassName });
+    const block = validated.volumeMode === kplus.PersistentVolumeMode.BLOCK;
+    addClaimTemplate(statefulSet, {
+      claimTemplate: {
+        // The pod labels, so that `kubectl get pvc -l <label>` lists the claims of every replica.
+        metadata: { name: this.claimTemplateName, labels: props.podLabels },
+        spec: {
+          accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
+          // A Quantity, not a string: the StatefulSet's L1 maps the patched spec as props, reading a quantity's value.
+          resources: { requests: { storage: kplus.k8s.Quantity.fromString(this.storageQuantity) } },
+          storageClassName: validated.storageClassName,
+          volumeMode: validated.volumeMode,
+        },
+      },
+      retention: { whenDeleted: this.claimRetentionPolicy.whenDeleted, whenScaled: this.claimRetentionPolicy.whenScaled },
+      containerIndex: 0,
+      containerHasMounts: scratch.length > 0,
+      block,
+      mountPath: spec.mountPath,
+    });
 
     this.podDisruptionBudget = createDisruptionBudget(this, 'DisruptionBudget', {
       policy: this.disruptionPolicy,
@@ -547,12 +358,19 @@ export class ExclusiveStatefulSet extends Construct {
       metadata: childMetadata(metadata.name),
     });
 
-    // Volumes added to the pod after construction must not shadow the claim template's volume.
+    // Volumes added to the pod after construction must not shadow the claim template's volume, and a container without
+    // mounts then must keep none: the claim's mount is written as its whole list.
     this.node.addValidation({
-      validate: () => (statefulSet._toPodSpec().volumes ?? []).some((volume) => volume.name === this.claimTemplateName)
-        ? [`${this.node.path}: the pod has a volume named "${this.claimTemplateName}", the name of the claim template; `
-          + 'the StatefulSet controller would replace it with the replica\'s claim. Give the other volume another name.']
-        : [],
+      validate: () => [
+        ...podVolumes(statefulSet).some(volume => volume.name === this.claimTemplateName)
+          ? [`${this.node.path}: the pod has a volume named "${this.claimTemplateName}", the name of the claim template; `
+            + 'the StatefulSet controller would replace it with the replica\'s claim. Give the other volume another name.']
+          : [],
+        ...!block && scratch.length === 0 && this.container.mounts.length > 0
+          ? [`${this.node.path}: volumes were mounted in the container after the ExclusiveStatefulSet was created without `
+            + 'writable directories; give them as writableDirectories of the container instead, or mount them in another container.']
+          : [],
+      ],
     });
   }
 
@@ -597,53 +415,10 @@ export class ExclusiveStatefulSet extends Construct {
   }
 }
 
-/** What the StatefulSet renders beyond cdk8s-plus-27's: the claim template, its mount and the retention policy. */
-interface ClaimTemplateOptions {
-  readonly completion: PodSpecCompletion;
-  readonly containerName: string;
-  readonly claimTemplate: kplus.k8s.KubePersistentVolumeClaimProps;
-  readonly block: boolean;
-  readonly mountPath: string;
-  readonly retention: kplus.k8s.StatefulSetPersistentVolumeClaimRetentionPolicy;
-}
-
-/**
- * cdk8s-plus-27's StatefulSet, completed with what it cannot express: `volumeClaimTemplates`, their mount in the
- * container, `persistentVolumeClaimRetentionPolicy`, and the pod-security fields (pod-security.ts). Rendered through
- * the typed spec rather than JSON patches, so the L1's toJson keeps every field.
- */
-class ExclusiveClaimStatefulSet extends kplus.StatefulSet {
-  private readonly claims: ClaimTemplateOptions;
-
-  public constructor(scope: Construct, id: string, props: kplus.StatefulSetProps, claims: ClaimTemplateOptions) {
-    super(scope, id, props);
-    this.claims = claims;
-  }
-
-  /** @internal */
-  public _toPodSpec(): kplus.k8s.PodSpec {
-    const spec = completePodSpec(super._toPodSpec(), this.claims.completion);
-    const { containerName, claimTemplate, block, mountPath } = this.claims;
-    const name = claimTemplate.metadata!.name!;
-    return {
-      ...spec,
-      containers: spec.containers.map((container) => {
-        if (container.name !== containerName) return container;
-        return block
-          ? { ...container, volumeDevices: [...container.volumeDevices ?? [], { name, devicePath: mountPath }] }
-          : { ...container, volumeMounts: [{ name, mountPath }, ...container.volumeMounts ?? []] };
-      }),
-    };
-  }
-
-  /** @internal */
-  public _toKube(): kplus.k8s.StatefulSetSpec {
-    return {
-      ...super._toKube(),
-      volumeClaimTemplates: [this.claims.claimTemplate],
-      persistentVolumeClaimRetentionPolicy: this.claims.retention,
-    };
-  }
+/** Every volume of the pod: its own, and those its containers mount. */
+function podVolumes(workload: kplus.StatefulSet): kplus.Volume[] {
+  const containers = [...workload.initContainers, ...workload.containers];
+  return [...workload.volumes, ...containers.flatMap(container => container.mounts.map(mount => mount.volume))];
 }
 
 interface ValidatedProps {
@@ -656,37 +431,7 @@ interface ValidatedProps {
   readonly retention: Required<ClaimRetentionPolicy>;
 }
 
-/** Props that describe a container by hand; with an engine they would be silently overridden, so they are refused. */
-const CONTAINER_PROPS = [
-  'image', 'command', 'args', 'port', 'portName', 'mountPath', 'runAsUser', 'runAsGroup', 'fsGroup',
-  'writableDirectories', 'preStopCommand', 'preStopTimeout',
-] as const;
-
-/** Checks the props and describes the container: the engine's when one is given, else the one the props describe. */
-function statefulContainer(path: string, kind: string, props: ExclusiveStatefulSetProps): SingleWriterContainer {
-  const engine = props.engine;
-  if (engine !== undefined) {
-    // A value that is not an engine is engineContainer's to refuse.
-    const given = engine instanceof DatabaseEngine ? CONTAINER_PROPS.find(prop => props[prop] !== undefined) : undefined;
-    if (given !== undefined) {
-      throw invalidProp(path, kind, given, describeValue(props[given]),
-        `the ${engine.name} engine sets it; accepted: no ${given} with an engine (use DatabaseEngine.custom() to choose it)`);
-    }
-    return engineContainer(path, kind, props);
-  }
-  if (props.image === undefined) {
-    throw invalidProp(path, kind, 'image', undefined,
-      'accepted: a pinned image (with port and mountPath), or an engine such as DatabaseEngine.postgres() instead');
-  }
-  for (const prop of ['credentials', 'database'] as const) {
-    if (props[prop] !== undefined) {
-      throw invalidProp(path, kind, prop, describeValue(props[prop]), 'it only applies to an engine; accepted: engine given too, or no ' + prop);
-    }
-  }
-  return customContainer(path, kind, props);
-}
-
-/** Eager checks of everything but the container (statefulContainer checks that). */
+/** Eager checks of everything but the container (workloadContainerSpec checks that). */
 function validateProps(path: string, kind: string, props: ExclusiveStatefulSetProps): ValidatedProps {
   validateMetadata(path, kind, props.metadata, false);
   const name = props.metadata?.name;
@@ -750,7 +495,7 @@ function validateProps(path: string, kind: string, props: ExclusiveStatefulSetPr
   }
 
   if (props.terminationGracePeriod !== undefined) requireDuration(path, kind, 'terminationGracePeriod', props.terminationGracePeriod, 1);
-  requirePodOptions(path, kind, props);
+  requireWorkloadOptions(path, kind, props);
   return {
     replicas,
     hibernate,

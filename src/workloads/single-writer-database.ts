@@ -2,8 +2,8 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DatabaseCredentials } from './database-credentials';
 import { DatabaseEngine } from './database-engine';
-import { CONTAINER, SingleWriterContainer, engineContainer } from './single-writer-container';
-import { SingleWriterOptions, SingleWriterWorkload, SingleWriterWorkloadProps } from './single-writer-workload';
+import { SingleWriterOptions, SingleWriterWorkload } from './single-writer-workload';
+import { WorkloadContainer } from './workload-container';
 import { invalidProp, pathOf } from '../internal/errors';
 import { missingSecretKeyErrors } from '../internal/secret-key-check';
 
@@ -47,8 +47,7 @@ export class SingleWriterDatabase extends SingleWriterWorkload {
   public constructor(scope: Construct, id: string, props: SingleWriterDatabaseProps) {
     const kind = new.target.name;
     const path = pathOf(scope, id);
-    const container = databaseContainer(path, kind, props);
-    super(scope, id, { ...props, [CONTAINER]: container } as unknown as SingleWriterWorkloadProps);
+    super(scope, id, { ...props, container: databaseContainer(path, kind, props) });
     this.engine = props.engine;
     this.credentials = props.credentials;
     this.database = props.database;
@@ -83,9 +82,15 @@ export class SingleWriterDatabase extends SingleWriterWorkload {
   }
 }
 
-function databaseContainer(path: string, kind: string, props: SingleWriterDatabaseProps): SingleWriterContainer {
+/**
+ * The engine's server as the workload's container. Checked here first, so that a bad engine, credentials or database
+ * is reported under the props of the database rather than under `container`.
+ */
+function databaseContainer(path: string, kind: string, props: SingleWriterDatabaseProps): WorkloadContainer {
   if (props === undefined || props === null || typeof props !== 'object') {
     throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least engine, credentials and storage or volume');
   }
-  return engineContainer(path, kind, props);
+  const container = WorkloadContainer.fromEngine(props.engine, { credentials: props.credentials, database: props.database });
+  container._describe(path, kind, '', props);
+  return container;
 }

@@ -2,38 +2,25 @@ import { ApiObject, ApiObjectMetadata, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { registerExclusiveMount } from './claim-registry';
+import { scratchDirectories, terminationGrace } from './container-spec';
 import { createDisruptionBudget, podTemplateLabels } from './disruption-budget';
 import { DisruptionPolicy } from './disruption-policy';
 import { requireHibernate, requireSingleReplica } from './hibernation';
 import { LinterExemption } from './linter-exemption';
-import { completePodSpec, mountScratchDirectories, PodSpecCompletion, restrictedPodSecurityContext } from './pod-security';
-// eslint-disable-next-line import/no-cycle -- through the engine and its container (see database-engine.ts)
-import {
-  CONTAINER, SingleWriterContainer, containerProps, customContainer, placePods, requirePodOptions, scratchDirectories, terminationGrace,
-} from './single-writer-container';
-import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireDuration, requireLabels } from './validation';
+import { mountScratchDirectories, restrictedPodSecurityContext } from './pod-security';
+import { completePodTemplate } from './pod-template-patches';
+import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireLabels } from './validation';
+import { WorkloadContainer } from './workload-container';
+import { WorkloadOptions } from './workload-options';
+import { containerProps, placePods, requireWorkloadOptions, workloadContainerSpec } from './workload-pod';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
+import { deadlockingRollout } from '../internal/rollout';
 import { addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';
-
-/**
- * A directory the process writes to, on a root filesystem that is otherwise read-only: an `emptyDir` is mounted there.
- */
-export interface WritableDirectory {
-  /** The absolute path, e.g. `/tmp` or `/var/run/postgresql`. */
-  readonly path: string;
-
-  /**
-   * The most it may hold; the kubelet evicts the pod when it holds more.
-   *
-   * @default Size.mebibytes(256)
-   */
-  readonly sizeLimit?: Size;
-}
 
 /**
  * Pods that may connect to a workload, selected by plain labels and names, so that an app can name its clients without
@@ -63,10 +50,10 @@ export interface NetworkPeerOptions {
 }
 
 /**
- * What every single-writer workload has, whatever runs in it: storage, shutdown, probes, resources, placement,
- * disruption policy and network exposure. `SingleWriterWorkloadProps` and `SingleWriterDatabaseProps` extend it.
+ * What every single-writer workload has, whatever runs in it: storage, rollout, network exposure, and the pod options
+ * every workload has. `SingleWriterWorkloadProps` and `SingleWriterDatabaseProps` extend it.
  */
-export interface SingleWriterOptions {
+export interface SingleWriterOptions extends WorkloadOptions {
   /**
    * Metadata of the Deployment. Its `name` also names the Service and the NetworkPolicy, `<name>-pdb` the
    * PodDisruptionBudget and `<name>-data` the claim it creates; its `namespace` and `labels` go to every object it creates.
@@ -136,102 +123,13 @@ export interface SingleWriterOptions {
   readonly hibernate?: boolean;
 
   /**
-   * How a new version replaces the old pod. `Recreate`, or a rolling update that never surges (`maxSurge` 0): a
-   * surged second pod would wait forever for the ReadWriteOncePod volume and the rollout would never finish.
+   * How a new version replaces the old pod. `Recreate`, or a rolling update that stops the old pod first: one that never
+   * surges (`maxSurge` 0), or that may take the one pod down (`maxUnavailable` of at least one pod). A surged second pod
+   * that waits for the old one would wait forever for the ReadWriteOncePod volume, and the rollout would never finish.
    *
    * @default kplus.DeploymentStrategy.recreate()
    */
   readonly strategy?: kplus.DeploymentStrategy;
-
-  /**
-   * How long the process needs to exit after the preStop hook has ended and it got SIGTERM.
-   * `terminationGracePeriodSeconds` is derived from it (see `terminationGracePeriod`).
-   *
-   * @default - the engine's for a database; 30 seconds for a workload
-   */
-  readonly shutdownBudget?: Duration;
-
-  /**
-   * The pod's termination grace period. It counts from before the preStop hook, so it must cover the preStop timeout
-   * plus the shutdown budget plus 5 seconds; a shorter one is an error.
-   *
-   * @default - preStop timeout + shutdown budget + 5 seconds
-   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-execution
-   */
-  readonly terminationGracePeriod?: Duration;
-
-  /**
-   * Probe that must succeed before liveness and readiness start. Generous by default: crash recovery of a database
-   * can take minutes, and a liveness probe that fires during it restarts the recovery from scratch.
-   *
-   * @default - the engine's check (a TCP connection for a workload) every 10 s, for up to 15 minutes
-   */
-  readonly startupProbe?: kplus.Probe;
-
-  /**
-   * Probe that restarts the container when it fails.
-   *
-   * @default - the engine's check (a TCP connection for a workload) every 10 s, restarting after 6 failures
-   */
-  readonly livenessProbe?: kplus.Probe;
-
-  /**
-   * Probe that takes the pod out of the Service while it fails.
-   *
-   * @default - the engine's check (a TCP connection for a workload) every 5 s
-   */
-  readonly readinessProbe?: kplus.Probe;
-
-  /**
-   * CPU, memory and ephemeral storage of the container.
-   *
-   * @default - the engine's defaults for a small database; for a workload 100m CPU and 256Mi memory requested,
-   * 1 CPU and 512Mi memory at most
-   */
-  readonly resources?: kplus.ContainerResources;
-
-  /**
-   * More environment variables. Secrets must come from `kplus.EnvValue.fromSecretValue()`: a secret-looking name with a
-   * literal value fails synth.
-   *
-   * @default - none
-   */
-  readonly env?: { [name: string]: kplus.EnvValue };
-
-  /**
-   * Node labels the pod requires (all of them), e.g. `{ 'storage-node': 'true' }`.
-   *
-   * @default - any node
-   */
-  readonly requiredNodeLabels?: { [key: string]: string };
-
-  /**
-   * The zone (`topology.kubernetes.io/zone`) the pod must run in, e.g. the zone of a pre-provisioned volume.
-   *
-   * @default - any zone
-   */
-  readonly zone?: string;
-
-  /**
-   * Taints the pod tolerates, e.g. `kplus.NodeTaintQuery.is('dedicated', 'database')`.
-   *
-   * @default - none
-   */
-  readonly tolerations?: kplus.NodeTaintQuery[];
-
-  /**
-   * The PriorityClass of the pod. Backups and other pods must never out-rank it: a higher-priority pod can preempt it.
-   *
-   * @default - the cluster's default priority
-   */
-  readonly priorityClassName?: string;
-
-  /**
-   * The PodDisruptionBudget the pod gets.
-   *
-   * @default DisruptionPolicy.allowEviction()
-   */
-  readonly disruptionPolicy?: DisruptionPolicy;
 
   /**
    * The name of the ClusterIP Service, a DNS-1035 label.
@@ -270,78 +168,10 @@ export interface SingleWriterOptions {
  */
 export interface SingleWriterWorkloadProps extends SingleWriterOptions {
   /**
-   * The container image, pinned: a tag other than `latest`, or a digest (`name:tag@sha256:...`).
+   * What runs: `WorkloadContainer.fromImage({ image, port, mountPath, ... })`, or a database engine's server,
+   * `WorkloadContainer.fromEngine(engine, { credentials })` (`SingleWriterDatabase` does that for you).
    */
-  readonly image: string;
-
-  /**
-   * The container's entrypoint.
-   *
-   * @default - the image's
-   */
-  readonly command?: string[];
-
-  /**
-   * Arguments of the entrypoint.
-   *
-   * @default - the image's
-   */
-  readonly args?: string[];
-
-  /** The TCP port the process listens on; the Service exposes it. */
-  readonly port: number;
-
-  /**
-   * The name of the port (an IANA service name: at most 15 lowercase letters, digits and "-").
-   *
-   * @default "main"
-   */
-  readonly portName?: string;
-
-  /** Where the data volume is mounted, an absolute path. */
-  readonly mountPath: string;
-
-  /**
-   * The uid of the process (never 0).
-   *
-   * @default 1000
-   */
-  readonly runAsUser?: number;
-
-  /**
-   * The gid of the process.
-   *
-   * @default 1000
-   */
-  readonly runAsGroup?: number;
-
-  /**
-   * The group that owns the data volume, so that the process can write to it.
-   *
-   * @default - `runAsGroup`
-   */
-  readonly fsGroup?: number;
-
-  /**
-   * Directories the process writes to besides the data volume; the root filesystem is read-only.
-   *
-   * @default - `/tmp`, 256Mi
-   */
-  readonly writableDirectories?: WritableDirectory[];
-
-  /**
-   * A command that stops the process cleanly before it gets SIGTERM. It must end on its own within `preStopTimeout`.
-   *
-   * @default - no preStop hook
-   */
-  readonly preStopCommand?: string[];
-
-  /**
-   * The longest `preStopCommand` runs. Only with `preStopCommand`.
-   *
-   * @default Duration.seconds(30)
-   */
-  readonly preStopTimeout?: Duration;
+  readonly container: WorkloadContainer;
 }
 
 const DATA_VOLUME_NAME = 'data';
@@ -399,10 +229,10 @@ export class SingleWriterWorkload extends Construct {
     const kind = new.target.name;
     const path = pathOf(scope, id);
     if (props === undefined || props === null || typeof props !== 'object') {
-      throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least image, port, mountPath and storage or volume');
+      throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least container, and storage or volume');
     }
     validateOptions(path, kind, props);
-    const spec = (props as { [CONTAINER]?: SingleWriterContainer })[CONTAINER] ?? customContainer(path, kind, props);
+    const spec = workloadContainerSpec(path, kind, props.container, props);
     const grace = terminationGrace(path, kind, spec, props.terminationGracePeriod);
     const disruptionPolicy = props.disruptionPolicy ?? DisruptionPolicy.allowEviction();
     disruptionPolicy._validate(path, kind, 'disruptionPolicy', 1);
@@ -441,7 +271,7 @@ export class SingleWriterWorkload extends Construct {
     this.hibernate = props.hibernate === true;
 
     const childMetadata = (suffix: string, name?: string) => childMetadataOf(metadata, suffix, name);
-    const deployment = new SingleWriterDeployment(this, 'Deployment', {
+    const deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { ...metadata, annotations },
       podMetadata: props.podLabels ? { labels: props.podLabels } : undefined,
       replicas: this.hibernate ? 0 : 1,
@@ -449,7 +279,8 @@ export class SingleWriterWorkload extends Construct {
       terminationGracePeriod: grace,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurityContext(spec.identity),
-    }, { priorityClassName: props.priorityClassName });
+    });
+    completePodTemplate(deployment, { priorityClassName: props.priorityClassName });
     this.deployment = deployment;
     if (props.podLabels) {
       deployment.select(kplus.LabelSelector.of({ labels: props.podLabels }));
@@ -545,21 +376,6 @@ function requireNetworkPeer(path: string, kind: string, prop: string, peer: Netw
   }
 }
 
-/** The Deployment of a single writer: cdk8s-plus-27's, completed with what it cannot express (pod-security.ts). */
-class SingleWriterDeployment extends kplus.Deployment {
-  private readonly completion: PodSpecCompletion;
-
-  public constructor(scope: Construct, id: string, props: kplus.DeploymentProps, completion: PodSpecCompletion) {
-    super(scope, id, props);
-    this.completion = completion;
-  }
-
-  /** @internal */
-  public _toPodSpec(): kplus.k8s.PodSpec {
-    return completePodSpec(super._toPodSpec(), this.completion);
-  }
-}
-
 /**
  * Metadata of an object the workload creates: its name (`<name><suffix>`, or `name`), namespace and labels. Keys are
  * left out rather than set to undefined, which would replace the name cdk8s generates.
@@ -606,8 +422,7 @@ function validateOptions(path: string, kind: string, props: SingleWriterOptions)
 
   requireSingleReplica(path, kind, props.replicas, requireHibernate(path, kind, props.hibernate));
   requireStrategy(path, kind, props.strategy);
-  if (props.shutdownBudget !== undefined) requireDuration(path, kind, 'shutdownBudget', props.shutdownBudget, 0);
-  requirePodOptions(path, kind, props);
+  requireWorkloadOptions(path, kind, props);
   if (props.allowFrom !== undefined && !Array.isArray(props.allowFrom)) {
     throw invalidProp(path, kind, 'allowFrom', describeValue(props.allowFrom), 'accepted: a list of kplus.INetworkPolicyPeer');
   }
@@ -636,11 +451,14 @@ function requireStrategy(path: string, kind: string, strategy: kplus.DeploymentS
       `accepted: a DeploymentStrategy of ${OUR_CDK8S_PLUS}, e.g. kplus.DeploymentStrategy.recreate(), or no strategy (Recreate)`);
   }
   const kube = strategy._toKube();
-  const surge = (kube.rollingUpdate?.maxSurge as { value?: unknown } | undefined)?.value;
-  if (kube.type === 'RollingUpdate' && surge !== 0 && surge !== '0%') {
-    throw invalidProp(path, kind, 'strategy', `RollingUpdate with maxSurge ${JSON.stringify(surge)}`,
-      'a rolling update starts the new pod before the old one is gone, and the new pod waits forever (Pending) for the '
-      + 'ReadWriteOncePod volume, so the rollout never finishes; accepted: kplus.DeploymentStrategy.recreate(), or '
-      + 'rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(0) })');
+  const deadlock = deadlockingRollout({
+    type: kube.type,
+    rollingUpdate: { maxSurge: kube.rollingUpdate?.maxSurge?.value, maxUnavailable: kube.rollingUpdate?.maxUnavailable?.value },
+  }, 1);
+  if (deadlock !== undefined) {
+    throw invalidProp(path, kind, 'strategy', deadlock,
+      'a rolling update that starts the new pod before the old one is gone leaves the new pod waiting forever (Pending) '
+      + 'for the ReadWriteOncePod volume, so the rollout never finishes; accepted: kplus.DeploymentStrategy.recreate(), '
+      + 'rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(0) }), or a maxUnavailable of at least one pod');
   }
 }

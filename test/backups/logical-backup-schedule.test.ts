@@ -8,7 +8,7 @@ import { postgresLookalike } from './support/engines';
 import { tempDir } from './support/run-script';
 import {
   DatabaseCredentials, DatabaseEngine, ExclusiveStorageClass, ExclusiveVolume, LogicalBackupSchedule, LogicalBackupScheduleProps,
-  SingleWriterDatabase, SingleWriterWorkload,
+  SingleWriterDatabase, SingleWriterWorkload, WorkloadContainer,
 } from '../../src';
 import { runRules } from '../../src/rules';
 import { expectPropError, only, synthValid, testChart } from '../volumes/support';
@@ -291,7 +291,8 @@ describe('settings', () => {
   test('another workload cannot mount the backup volume afterwards', () => {
     const chart = testChart({ namespace: 'db' });
     const dumps = backup(chart, postgres(chart));
-    expectPropError(() => new SingleWriterWorkload(chart, 'Reader', { image: 'busybox:1.37.0', port: 8080, mountPath: '/backup', volume: dumps.volume }),
+    const container = WorkloadContainer.fromImage({ image: 'busybox:1.37.0', port: 8080, mountPath: '/backup' });
+    expectPropError(() => new SingleWriterWorkload(chart, 'Reader', { container, volume: dumps.volume }),
       'Test/Reader', 'SingleWriterWorkload', 'volume', /already mounted by the workload Test\/Dump;/);
   });
 
@@ -301,7 +302,9 @@ describe('settings', () => {
     const dumps = backup(chart, db);
     expectPropError(() => new LogicalBackupSchedule(chart, 'Again', { database: db, schedule: DAILY_AT_2, volume: dumps.volume }),
       'Test/Again', KIND, 'volume', /already mounted by the workload Test\/Dump;.*a volume of its own/);
-    const app = new SingleWriterWorkload(chart, 'App', { image: 'busybox:1.37.0', port: 8080, mountPath: '/data', storage: Size.gibibytes(1) });
+    const app = new SingleWriterWorkload(chart, 'App', {
+      container: WorkloadContainer.fromImage({ image: 'busybox:1.37.0', port: 8080, mountPath: '/data' }), storage: Size.gibibytes(1),
+    });
     expectPropError(() => new LogicalBackupSchedule(chart, 'Third', { database: db, schedule: DAILY_AT_2, volume: app.volume }),
       'Test/Third', KIND, 'volume', /already mounted by the workload Test\/App;/);
   });

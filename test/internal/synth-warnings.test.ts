@@ -8,6 +8,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import {
   DatabaseCredentials, DatabaseEngine, DisruptionPolicy, RwopValidation, SingleWriterDatabase, SingleWriterWorkload,
+  WorkloadContainer,
 } from '../../src';
 import { expectValidManifests } from '../harness';
 
@@ -20,11 +21,10 @@ function sleepyWorkload(app: App): void {
   const chart = new Chart(app, 'Shop', { namespace: 'shop' });
   new SingleWriterWorkload(chart, 'Cart', {
     metadata: { name: 'cart' },
-    image: 'registry.example/cart:1.2.3',
-    port: 8080,
-    mountPath: '/data',
+    container: WorkloadContainer.fromImage({
+      image: 'registry.example/cart:1.2.3', port: 8080, mountPath: '/data', preStopCommand: ['sh', '-c', 'sleep 100'],
+    }),
     storage: Size.gibibytes(1),
-    preStopCommand: ['sh', '-c', 'sleep 100'],
     terminationGracePeriod: Duration.seconds(65),
   });
 }

@@ -1,14 +1,12 @@
 import { GIB_20, expectPropError, only, problemFindings, selects, synthWorkloads, testChart } from './support';
-import { DisruptionPolicy, SingleWriterWorkload, SingleWriterWorkloadProps } from '../../src';
+import { DisruptionPolicy, SingleWriterWorkload, SingleWriterWorkloadProps, WorkloadContainer } from '../../src';
 import { BLOCKS_DRAINS_REASON_ANNOTATION, runRules } from '../../src/rules';
 
 function workload(policy: DisruptionPolicy | undefined, extra: Partial<SingleWriterWorkloadProps> = {}) {
   const chart = testChart();
   const app = new SingleWriterWorkload(chart, 'App', {
     metadata: { name: 'app' },
-    image: 'registry.example/app:1.2.3',
-    port: 8080,
-    mountPath: '/data',
+    container: WorkloadContainer.fromImage({ image: 'registry.example/app:1.2.3', port: 8080, mountPath: '/data' }),
     storage: GIB_20,
     disruptionPolicy: policy,
     ...extra,
@@ -91,9 +89,7 @@ describe('the selector is the pod template\'s labels', () => {
     new SingleWriterWorkload(chart, 'Other', {
       metadata: { name: 'other' },
       podLabels: { app: 'same' },
-      image: 'registry.example/app:1.2.3',
-      port: 8080,
-      mountPath: '/data',
+      container: WorkloadContainer.fromImage({ image: 'registry.example/app:1.2.3', port: 8080, mountPath: '/data' }),
       storage: GIB_20,
     });
     const manifests = synthWorkloads(chart);

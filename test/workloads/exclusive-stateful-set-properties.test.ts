@@ -4,6 +4,7 @@ import * as fc from 'fast-check';
 import {
   ClaimRetention, DatabaseCredentials, DatabaseEngine, DisruptionPolicy, ExclusiveStatefulSet, ExclusiveStatefulSetProps,
   ExclusiveStorageClass,
+  WorkloadContainer,
 } from '../../src';
 import { validateManifests } from '../harness';
 import { propertyRuns } from '../harness/property-runs';
@@ -71,7 +72,7 @@ const preStopArb: fc.Arbitrary<PreStop> = mostly<PreStop>(
   fc.oneof(fc.constant({}), fc.record({ preStopCommand: fc.constant(DRAIN), preStopTimeout: sometimes(fc.integer({ min: 1, max: 120 })) })),
   fc.oneof(fc.record({ preStopTimeout: seconds(120) }), fc.constant({ preStopCommand: DRAIN, preStopTimeout: 0 })),
 );
-const engineArb = fc.record({ kind: fc.constant('engine' as const), mountPath: mostly(fc.constant(undefined), fc.constant('/data')) });
+const engineArb = fc.record({ kind: fc.constant('engine' as const) });
 const imageArb = fc.record({
   kind: fc.constant('image' as const),
   image: mostly(fc.constantFrom('ghcr.io/example/app:1.4.2', 'redis:7.4.1'), fc.constantFrom('redis', 'redis:latest')),
@@ -129,9 +130,8 @@ function acceptable(p: Generated): boolean {
     && p.whenDeleted !== 'Keep' && p.whenScaled !== 'delete'
     && !(p.hibernate === true && p.whenScaled === ClaimRetention.DELETE)
     && (p.runs.kind === 'engine'
-      ? p.runs.mountPath === undefined
-      : !['redis', 'redis:latest'].includes(p.runs.image) && p.runs.port >= 1 && p.runs.port <= 65535
-        && (p.runs.preStop.preStopCommand !== undefined ? (p.runs.preStop.preStopTimeout ?? 30) >= 1 : p.runs.preStop.preStopTimeout === undefined))
+      || (!['redis', 'redis:latest'].includes(p.runs.image) && p.runs.port >= 1 && p.runs.port <= 65535
+        && (p.runs.preStop.preStopCommand !== undefined ? (p.runs.preStop.preStopTimeout ?? 30) >= 1 : p.runs.preStop.preStopTimeout === undefined)))
     && (p.grace === undefined || p.grace >= preStop + shutdown + 5)
     && (p.disruption?.kind !== 'allow' || (p.disruption.max >= 1 && p.disruption.max <= Math.max(replicas, 1)));
 }
@@ -140,19 +140,17 @@ function toProps(p: Generated, chart: ReturnType<typeof testChart>): ExclusiveSt
   const storageClass = p.storageClass === 'construct' || p.storageClass === 'both'
     ? new ExclusiveStorageClass(chart, 'Class', { provisioner: 'ebs.csi.aws.com' }) : undefined;
   const storageClassName = { none: undefined, construct: undefined, both: 'standard', empty: '', standard: 'standard', Standard: 'Standard' }[p.storageClass];
-  const runs: Partial<ExclusiveStatefulSetProps> = p.runs.kind === 'engine'
-    ? {
-      engine: DatabaseEngine.postgres(),
+  const container = p.runs.kind === 'engine'
+    ? WorkloadContainer.fromEngine(DatabaseEngine.postgres(), {
       credentials: DatabaseCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Secret', 'postgres-secret')),
-      mountPath: p.runs.mountPath,
-    }
-    : {
+    })
+    : WorkloadContainer.fromImage({
       image: p.runs.image,
       port: p.runs.port,
       mountPath: '/var/lib/app',
       preStopCommand: p.runs.preStop.preStopCommand,
       preStopTimeout: p.runs.preStop.preStopTimeout === undefined ? undefined : Duration.seconds(p.runs.preStop.preStopTimeout),
-    };
+    });
   const disruptionPolicy = p.disruption === undefined ? undefined
     : p.disruption.kind === 'block' ? DisruptionPolicy.blockVoluntaryEvictions()
       : p.disruption.kind === 'none' ? DisruptionPolicy.none()
@@ -174,7 +172,7 @@ function toProps(p: Generated, chart: ReturnType<typeof testChart>): ExclusiveSt
     claimTemplateName: p.claimTemplateName,
     claimRetentionPolicy: p.whenDeleted === undefined && p.whenScaled === undefined ? undefined
       : { whenDeleted: p.whenDeleted as ClaimRetention | undefined, whenScaled: p.whenScaled as ClaimRetention | undefined },
-    ...runs,
+    container,
     shutdownBudget: p.shutdownBudget === undefined ? undefined : Duration.seconds(p.shutdownBudget),
     terminationGracePeriod: p.grace === undefined ? undefined : Duration.seconds(p.grace),
     disruptionPolicy,

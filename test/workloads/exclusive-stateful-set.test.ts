@@ -4,7 +4,7 @@ import * as YAML from 'yaml';
 import { appValidationErrors } from './support';
 import {
   ClaimRetention, DatabaseCredentials, DatabaseEngine, DisruptionPolicy, ExclusiveStatefulSet, ExclusiveStatefulSetProps,
-  ExclusiveStorageClass,
+  EngineContainerOptions, ExclusiveStorageClass, ImageContainerOptions, WorkloadContainer,
 } from '../../src';
 import { ManifestIndex, runRules } from '../../src/rules';
 import { expectPropError, only, synthValid, testChart } from '../volumes/support';
@@ -17,22 +17,28 @@ function secret(chart: Chart): kplus.ISecret {
 }
 
 /** The seed's StatefulSet (three replicas of postgres:15, one RWOP claim of 20Gi class standard each), with our fixes. */
-function seedProps(chart: Chart): ExclusiveStatefulSetProps {
+function seedProps(chart: Chart, engine: Partial<EngineContainerOptions> = {}): ExclusiveStatefulSetProps {
   return {
     metadata: { name: 'postgres-cluster' },
     serviceName: 'postgres',
     replicas: 3,
     podLabels: { app: 'postgres' },
-    engine: DatabaseEngine.postgres({ version: '15.14' }),
-    credentials: DatabaseCredentials.fromSecret(secret(chart), { passwordKey: 'password' }),
+    container: WorkloadContainer.fromEngine(DatabaseEngine.postgres({ version: '15.14' }), {
+      credentials: DatabaseCredentials.fromSecret(secret(chart), { passwordKey: 'password' }),
+      ...engine,
+    } as EngineContainerOptions),
     storage: Size.gibibytes(20),
     storageClassName: 'standard',
   };
 }
 
 /** A set of a plain container, with only what is required. */
-function appProps(overrides: Partial<ExclusiveStatefulSetProps> = {}): ExclusiveStatefulSetProps {
-  return { image: 'ghcr.io/example/app:1.4.2', port: 8080, mountPath: '/var/lib/app', storage: Size.gibibytes(1), ...overrides };
+function appProps(overrides: Partial<ExclusiveStatefulSetProps> = {}, image: Partial<ImageContainerOptions> = {}): ExclusiveStatefulSetProps {
+  return {
+    container: WorkloadContainer.fromImage({ image: 'ghcr.io/example/app:1.4.2', port: 8080, mountPath: '/var/lib/app', ...image } as ImageContainerOptions),
+    storage: Size.gibibytes(1),
+    ...overrides,
+  };
 }
 
 function build(props: ExclusiveStatefulSetProps, chart = testChart()): { chart: Chart; db: ExclusiveStatefulSet; manifests: any[] } {
@@ -205,7 +211,7 @@ describe('claim templates', () => {
   });
 
   test('a block volume is attached as a device at the mount path, not mounted', () => {
-    const { manifests } = build(appProps({ volumeMode: kplus.PersistentVolumeMode.BLOCK, mountPath: '/dev/data' }));
+    const { manifests } = build(appProps({ volumeMode: kplus.PersistentVolumeMode.BLOCK }, { mountPath: '/dev/data' }));
     const sts = only(manifests, 'StatefulSet');
     expect(sts.spec.volumeClaimTemplates[0].spec.volumeMode).toBe('Block');
     expect(containerOf(sts).volumeDevices).toEqual([{ name: 'data', devicePath: '/dev/data' }]);
@@ -214,8 +220,8 @@ describe('claim templates', () => {
 
   test('a claim template name of its own names the claims and the mount; a scratch directory never takes it', () => {
     const { db, manifests } = build(appProps({
-      metadata: { name: 'app' }, replicas: 2, claimTemplateName: 'tmp', writableDirectories: [{ path: '/tmp' }],
-    }));
+      metadata: { name: 'app' }, replicas: 2, claimTemplateName: 'tmp',
+    }, { writableDirectories: [{ path: '/tmp' }] }));
     const sts = only(manifests, 'StatefulSet');
     expect(sts.spec.volumeClaimTemplates[0].metadata.name).toBe('tmp');
     expect(containerOf(sts).volumeMounts).toEqual([{ name: 'tmp', mountPath: '/var/lib/app' }, { name: 'tmp-2', mountPath: '/tmp' }]);
@@ -294,7 +300,7 @@ describe('the StatefulSet and its Service', () => {
   });
 
   test('a plain container: pinned image, TCP probes, small resources, restricted security as uid 1000, /tmp writable', () => {
-    const { manifests } = build(appProps({ command: ['/app'], args: ['--serve'], env: { MODE: kplus.EnvValue.fromValue('primary') } }));
+    const { manifests } = build(appProps({ env: { MODE: kplus.EnvValue.fromValue('primary') } }, { command: ['/app'], args: ['--serve'] }));
     const sts = only(manifests, 'StatefulSet');
     const container = containerOf(sts);
     expect(container).toMatchObject({ name: 'main', image: 'ghcr.io/example/app:1.4.2', command: ['/app'], args: ['--serve'] });
@@ -314,8 +320,7 @@ describe('the StatefulSet and its Service', () => {
     const { manifests } = build({
       metadata: { name: 'mysql' },
       replicas: 2,
-      engine: DatabaseEngine.mysql(),
-      credentials: DatabaseCredentials.fromSecret(secret(chart)),
+      container: WorkloadContainer.fromEngine(DatabaseEngine.mysql(), { credentials: DatabaseCredentials.fromSecret(secret(chart)) }),
       storage: Size.gibibytes(10),
     }, chart);
     const sts = only(manifests, 'StatefulSet');
@@ -329,8 +334,8 @@ describe('the StatefulSet and its Service', () => {
   });
 
   test('a preStop command: the grace period covers its timeout plus the shutdown budget plus 5 s', () => {
-    const { db, manifests } = build(appProps({
-      preStopCommand: ['/app', 'drain'], preStopTimeout: Duration.seconds(20), shutdownBudget: Duration.seconds(10),
+    const { db, manifests } = build(appProps({ shutdownBudget: Duration.seconds(10) }, {
+      preStopCommand: ['/app', 'drain'], preStopTimeout: Duration.seconds(20),
     }));
     const sts = only(manifests, 'StatefulSet');
     expect(containerOf(sts).lifecycle).toEqual({ preStop: { exec: { command: ['/app', 'drain'] } } });
@@ -430,8 +435,10 @@ describe('synth-time checks', () => {
 });
 
 describe('bad input', () => {
-  const app = (overrides: Partial<ExclusiveStatefulSetProps>) => () => appProps(overrides);
-  const postgres = (overrides: Partial<ExclusiveStatefulSetProps>) => (chart: Chart) => ({ ...seedProps(chart), ...overrides });
+  const app = (overrides: Partial<ExclusiveStatefulSetProps>, image: Partial<ImageContainerOptions> = {}) => () => appProps(overrides, image);
+  const image = (options: Partial<ImageContainerOptions>) => app({}, options);
+  const postgres = (overrides: Partial<ExclusiveStatefulSetProps>, engine: Partial<EngineContainerOptions> = {}) =>
+    (chart: Chart) => ({ ...seedProps(chart, engine), ...overrides });
   const cases: Array<[string, (chart: Chart) => ExclusiveStatefulSetProps, string, RegExp]> = [
     ['no storage', app({ storage: undefined as any }), 'storage', /is missing; accepted: a positive Size .* Size.mebibytes\(500\)/],
     ['half a KiB', app({ storage: Size.kibibytes(0.5) }), 'storage', /whole number of KiB/],
@@ -461,26 +468,31 @@ describe('bad input', () => {
     ['a service name with a capital', app({ serviceName: 'Postgres' }), 'serviceName', /accepted: at most 63 lowercase letters, digits and "-", starting with a letter/],
     ['a pod label value with a space', app({ podLabels: { app: 'post gres' } }), 'podLabels["app"]', /accepted: empty, or at most 63/],
     ['the cdk8s address label', app({ podLabels: { [kplus.Pod.ADDRESS_LABEL]: 'x' } }), `podLabels["${kplus.Pod.ADDRESS_LABEL}"]`, /cdk8s-plus sets that label itself/],
-    ['an engine and an image', postgres({ image: 'postgres:16.4' }), 'image', /the postgres engine sets it; accepted: no image with an engine/],
-    ['an engine and a mount path', postgres({ mountPath: '/data' }), 'mountPath', /the postgres engine sets it/],
-    ['an engine without credentials', postgres({ credentials: undefined }), 'credentials', /is missing; accepted: DatabaseCredentials.fromSecret/],
-    ['credentials without an engine', (chart) => appProps({ credentials: DatabaseCredentials.fromSecret(secret(chart)) }), 'credentials', /only applies to an engine/],
-    ['neither an engine nor an image', app({ image: undefined }), 'image', /is missing; accepted: a pinned image .* or an engine/],
-    ['an image on latest', app({ image: 'postgres:latest' }), 'image', /accepted: an image pinned to a tag other than latest/],
-    ['an image without a tag', app({ image: 'postgres' }), 'image', /accepted: an image pinned/],
-    ['an image without a port', app({ port: undefined }), 'port', /is missing; accepted: a TCP port number from 1 to 65535/],
-    ['an image without a mount path', app({ mountPath: undefined }), 'mountPath', /is missing; accepted: an absolute path/],
-    ['a relative mount path', app({ mountPath: 'data' }), 'mountPath', /accepted: an absolute path/],
-    ['root', app({ runAsUser: 0 }), 'runAsUser', /forbids running as root/],
-    ['a preStop timeout without a command', app({ preStopTimeout: Duration.seconds(10) }), 'preStopTimeout', /only applies to preStopCommand/],
-    ['an empty preStop command', app({ preStopCommand: [] }), 'preStopCommand', /accepted: a non-empty command/],
+    ['no container', app({ container: undefined as any }), 'container', /is missing; accepted: WorkloadContainer.fromImage\(\{ image, port, mountPath \}\) or WorkloadContainer.fromEngine/],
+    ['a container as a plain object', app({ container: { image: 'postgres:16.4' } as any }), 'container', /accepted: WorkloadContainer.fromImage/],
+    ['an engine without credentials', postgres({}, { credentials: undefined }), 'container.credentials', /is missing; accepted: DatabaseCredentials.fromSecret/],
+    ['an engine that is not one', (chart) => appProps({
+      container: WorkloadContainer.fromEngine({ name: 'postgres' } as any, { credentials: DatabaseCredentials.fromSecret(secret(chart)) }),
+    }), 'container.engine', /accepted: DatabaseEngine.postgres\(\)/],
+    ['an engine option out of range', (chart) => appProps({
+      container: WorkloadContainer.fromEngine(DatabaseEngine.postgres({ version: '15' }), { credentials: DatabaseCredentials.fromSecret(secret(chart)) }),
+    }), 'container.engine.version', /accepted: major.minor/],
+    ['an image without an image', image({ image: undefined }), 'container.image', /is missing; .*accepted: an image pinned/],
+    ['an image on latest', image({ image: 'postgres:latest' }), 'container.image', /accepted: an image pinned to a tag other than latest/],
+    ['an image without a tag', image({ image: 'postgres' }), 'container.image', /accepted: an image pinned/],
+    ['an image without a port', image({ port: undefined }), 'container.port', /is missing; accepted: a TCP port number from 1 to 65535/],
+    ['an image without a mount path', image({ mountPath: undefined }), 'container.mountPath', /is missing; accepted: an absolute path/],
+    ['a relative mount path', image({ mountPath: 'data' }), 'container.mountPath', /accepted: an absolute path/],
+    ['root', image({ runAsUser: 0 }), 'container.runAsUser', /forbids running as root/],
+    ['a preStop timeout without a command', image({ preStopTimeout: Duration.seconds(10) }), 'container.preStopTimeout', /only applies to preStopCommand/],
+    ['an empty preStop command', image({ preStopCommand: [] }), 'container.preStopCommand', /accepted: a non-empty command/],
     ['a grace period shorter than the fast shutdown', postgres({ terminationGracePeriod: Duration.seconds(30) }), 'terminationGracePeriod',
       /is "30s"; it counts from before the preStop hook.*preStop timeout \(60s\) plus the shutdown budget \(10s\) plus 5s.*at least 75s/],
     ['a grace period of a second and a half', app({ terminationGracePeriod: Duration.millis(1500) }), 'terminationGracePeriod', /accepted: a Duration of whole seconds/],
     ['a probe that is not a Probe', app({ startupProbe: {} as any }), 'startupProbe', /accepted: a kplus.Probe/],
     ['an env value as text', app({ env: { MODE: 'primary' as any } }), 'env["MODE"]', /accepted: a kplus.EnvValue/],
     ['the engine\'s password variable in env', postgres({ env: { POSTGRES_PASSWORD: kplus.EnvValue.fromValue('x') } }), 'env["POSTGRES_PASSWORD"]', /the postgres engine sets POSTGRES_PASSWORD itself/],
-    ['a database name with a dash', postgres({ database: 'my-db' }), 'database', /accepted: at most 63 letters, digits and "_"/],
+    ['a database name with a dash', postgres({}, { database: 'my-db' }), 'container.database', /accepted: at most 63 letters, digits and "_"/],
     ['an empty zone', app({ zone: '' }), 'zone', /accepted: a zone name/],
     ['a toleration as a plain object', app({ tolerations: [{ key: 'x' }] as any }), 'tolerations', /accepted: a list of kplus.NodeTaintQuery/],
     ['a priority class in capitals', app({ priorityClassName: 'High' }), 'priorityClassName', /accepted: the name of a PriorityClass/],
@@ -495,7 +507,7 @@ describe('bad input', () => {
   });
 
   test('no props at all', () => {
-    expectPropError(() => new ExclusiveStatefulSet(testChart(), 'Db', undefined as any), PATH, KIND, 'props', /accepted: an object with at least storage/);
+    expectPropError(() => new ExclusiveStatefulSet(testChart(), 'Db', undefined as any), PATH, KIND, 'props', /accepted: an object with at least container and storage/);
   });
 
   test('a generated name longer than 52 characters asks for a metadata.name', () => {
@@ -516,8 +528,8 @@ describe('credentials against a Secret the app defines, at synth', () => {
   test('a Secret of the app without the password key fails synth, naming the Secret, the key and the keys it has', () => {
     const chart = testChart();
     new kplus.Secret(chart, 'Secret', { metadata: { name: 'postgres-secret' }, stringData: { POSTGRES_PASSWORD: 'x' } });
-    new ExclusiveStatefulSet(chart, 'Cluster', { ...seedProps(chart), credentials: DatabaseCredentials.fromSecretName('postgres-secret') });
-    expect(appValidationErrors(chart)).toEqual([expect.stringContaining('Test/Cluster: ExclusiveStatefulSet prop "credentials.passwordKey" is "password"; '
+    new ExclusiveStatefulSet(chart, 'Cluster', seedProps(chart, { credentials: DatabaseCredentials.fromSecretName('postgres-secret') }));
+    expect(appValidationErrors(chart)).toEqual([expect.stringContaining('Test/Cluster: ExclusiveStatefulSet prop "container.credentials.passwordKey" is "password"; '
       + 'Secret postgres-secret (Test/Secret/Resource) has no key "password", only "POSTGRES_PASSWORD"')]);
   });
 });

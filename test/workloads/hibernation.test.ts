@@ -4,6 +4,7 @@ import { GIB_20, appValidationErrors, expectPropError, only, synthWorkloads, tes
 import {
   ClaimRetention, DatabaseCredentials, DatabaseEngine, DisruptionPolicy, ExclusiveStatefulSet, LogicalBackupSchedule,
   SingleWriterDatabase, SingleWriterDatabaseProps, SingleWriterWorkload, SnapshotBackupSchedule, SnapshotEngine,
+  WorkloadContainer,
 } from '../../src';
 import { runRules } from '../../src/rules';
 import { PRUNE_PROTECTION } from '../volumes/support';
@@ -108,9 +109,7 @@ describe('a SingleWriterWorkload that hibernates', () => {
   function workload(chart: Chart, hibernate: boolean): SingleWriterWorkload {
     return new SingleWriterWorkload(chart, 'Ledger', {
       metadata: { name: 'ledger' },
-      image: 'registry.example.com/ledger:2.3.1',
-      port: 8080,
-      mountPath: '/var/lib/ledger',
+      container: WorkloadContainer.fromImage({ image: 'registry.example.com/ledger:2.3.1', port: 8080, mountPath: '/var/lib/ledger' }),
       storage: Size.gibibytes(5),
       // maxUnavailable 0 without a reason: a warning while the pod runs, nothing to block while none does.
       disruptionPolicy: DisruptionPolicy.blockVoluntaryEvictions(),
@@ -142,8 +141,9 @@ describe('an ExclusiveStatefulSet that hibernates', () => {
       metadata: { name: 'pg' },
       replicas: 3,
       podLabels: { app: 'pg' },
-      engine: DatabaseEngine.postgres({ version: '15.14' }),
-      credentials: DatabaseCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Secret', 'pg-secret')),
+      container: WorkloadContainer.fromEngine(DatabaseEngine.postgres({ version: '15.14' }), {
+        credentials: DatabaseCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Secret', 'pg-secret')),
+      }),
       storage: GIB_20,
       hibernate,
       claimRetentionPolicy: whenScaled ? { whenScaled } : undefined,
@@ -188,7 +188,7 @@ describe('an ExclusiveStatefulSet that hibernates', () => {
 });
 
 describe('bad input', () => {
-  const workloadProps = { image: 'registry.example.com/ledger:2.3.1', port: 8080, mountPath: '/data', storage: GIB_20 };
+  const workloadProps = { container: WorkloadContainer.fromImage({ image: 'registry.example.com/ledger:2.3.1', port: 8080, mountPath: '/data' }), storage: GIB_20 };
 
   test('replicas 0 without hibernate points to hibernate: true', () => {
     expectPropError(() => new SingleWriterWorkload(testChart(), 'App', { ...workloadProps, replicas: 0 }), 'Test/App', 'SingleWriterWorkload',

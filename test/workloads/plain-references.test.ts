@@ -8,14 +8,13 @@ import { GIB_20, expectPropError, only, synthWorkloads, testChart } from './supp
 import {
   DatabaseCredentials, DatabaseEngine, ExclusiveStatefulSet, LogicalBackupSchedule, SingleWriterDatabase, SingleWriterWorkload,
   SingleWriterWorkloadProps, SnapshotBackupSchedule, SnapshotEngine,
+  WorkloadContainer,
 } from '../../src';
 import { otherCdk8sPlusOrigin } from '../../src/internal/cdk8s-plus-origin';
 
 const BASE: SingleWriterWorkloadProps = {
   metadata: { name: 'app' },
-  image: 'registry.example/app:1.2.3',
-  port: 8080,
-  mountPath: '/data',
+  container: WorkloadContainer.fromImage({ image: 'registry.example/app:1.2.3', port: 8080, mountPath: '/data' }),
   storage: GIB_20,
 };
 const TCP_8080 = [{ port: 8080, protocol: 'TCP' }];
@@ -162,9 +161,7 @@ describe('objects of another cdk8s-plus', () => {
 
   test('an ExclusiveStatefulSet update strategy of cdk8s-plus-33 is our error', () => {
     expectPropError(() => new ExclusiveStatefulSet(testChart(), 'Db', {
-      image: 'ghcr.io/example/app:1.4.2',
-      port: 8080,
-      mountPath: '/var/lib/app',
+      container: WorkloadContainer.fromImage({ image: 'ghcr.io/example/app:1.4.2', port: 8080, mountPath: '/var/lib/app' }),
       storage: Size.gibibytes(1),
       updateStrategy: instanceOf('cdk8s-plus-33.StatefulSetUpdateStrategy'),
     }), 'Test/Db', 'ExclusiveStatefulSet', 'updateStrategy', /"a StatefulSetUpdateStrategy from cdk8s-plus-33".*or omit updateStrategy/);

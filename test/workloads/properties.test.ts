@@ -5,6 +5,7 @@ import { expectPdbsSelectTheirPods, restrictedViolations, testChart } from './su
 import {
   DatabaseCredentials, DatabaseEngine, DisruptionPolicy, SingleWriterDatabase, SingleWriterDatabaseProps, SingleWriterWorkload,
   SingleWriterWorkloadProps,
+  WorkloadContainer,
 } from '../../src';
 import { validateManifests } from '../harness';
 import { propertyRuns } from '../harness/property-runs';
@@ -98,15 +99,17 @@ function buildWorkload(c: WorkloadCase) {
   const grace = c.graceDelta === undefined ? undefined : Math.max(0, minimumWorkloadGrace(c) + c.graceDelta);
   const props: SingleWriterWorkloadProps = {
     metadata: c.name === undefined ? undefined : { name: c.name },
-    image: c.image,
-    port: c.port,
-    mountPath: c.mountPath,
+    container: WorkloadContainer.fromImage({
+      image: c.image,
+      port: c.port,
+      mountPath: c.mountPath,
+      runAsUser: c.user,
+      preStopCommand: c.preStop ? ['/bin/drain'] : undefined,
+      preStopTimeout: c.preStopTimeout === undefined ? undefined : Duration.millis(c.preStopTimeout * 1000),
+    }),
     storage: Size.gibibytes(1),
     replicas: c.replicas,
     hibernate: c.hibernate,
-    runAsUser: c.user,
-    preStopCommand: c.preStop ? ['/bin/drain'] : undefined,
-    preStopTimeout: c.preStopTimeout === undefined ? undefined : Duration.millis(c.preStopTimeout * 1000),
     shutdownBudget: c.shutdownBudget === undefined ? undefined : Duration.millis(c.shutdownBudget * 1000),
     terminationGracePeriod: grace === undefined ? undefined : Duration.millis(grace * 1000),
     podLabels: c.podLabels,

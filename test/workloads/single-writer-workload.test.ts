@@ -5,20 +5,23 @@ import {
   GIB_20, appValidationErrors, expectPropError, only, problemFindings, synthWorkloads, testChart,
 } from './support';
 import {
-  DisruptionPolicy, ExclusiveStorageClass, ExclusiveVolume, LinterExemption, SingleWriterWorkload, SingleWriterWorkloadProps,
+  DisruptionPolicy, ExclusiveStorageClass, ExclusiveVolume, ImageContainerOptions, LinterExemption, SingleWriterWorkload,
+  SingleWriterWorkloadProps, WorkloadContainer,
 } from '../../src';
+
+const IMAGE: ImageContainerOptions = { image: 'registry.example/app:1.2.3', port: 8080, mountPath: '/data' };
 
 const BASE: SingleWriterWorkloadProps = {
   metadata: { name: 'app' },
-  image: 'registry.example/app:1.2.3',
-  port: 8080,
-  mountPath: '/data',
+  container: WorkloadContainer.fromImage(IMAGE),
   storage: GIB_20,
 };
 
-function build(extra: Partial<SingleWriterWorkloadProps> = {}) {
+/** The base workload with other props, and other options of its image. */
+function build(extra: Partial<SingleWriterWorkloadProps> = {}, image: Partial<ImageContainerOptions> = {}) {
   const chart = testChart();
-  const app = new SingleWriterWorkload(chart, 'App', { ...BASE, ...extra });
+  const container = WorkloadContainer.fromImage({ ...IMAGE, ...image });
+  const app = new SingleWriterWorkload(chart, 'App', { ...BASE, container, ...extra });
   return { chart, app };
 }
 
@@ -126,22 +129,23 @@ describe('defaults', () => {
 
 describe('shutdown and grace period', () => {
   test('a preStop hook of 30 s (default) and the default budget: 65 s', () => {
-    const { chart } = build({ preStopCommand: ['/app/drain'] });
+    const { chart } = build({}, { preStopCommand: ['/app/drain'] });
     const spec = podSpecOf(synthWorkloads(chart));
     expect(spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['/app/drain'] } } });
     expect(spec.terminationGracePeriodSeconds).toBe(65);
   });
 
   test('preStop timeout 120 s + shutdown budget 20 s: 145 s, and a longer grace given is kept', () => {
-    const props = { preStopCommand: ['/app/drain'], preStopTimeout: Duration.seconds(120), shutdownBudget: Duration.seconds(20) };
-    expect(podSpecOf(synthWorkloads(build(props).chart)).terminationGracePeriodSeconds).toBe(145);
-    const longer = build({ ...props, terminationGracePeriod: Duration.minutes(5) });
+    const props = { shutdownBudget: Duration.seconds(20) };
+    const preStop = { preStopCommand: ['/app/drain'], preStopTimeout: Duration.seconds(120) };
+    expect(podSpecOf(synthWorkloads(build(props, preStop).chart)).terminationGracePeriodSeconds).toBe(145);
+    const longer = build({ ...props, terminationGracePeriod: Duration.minutes(5) }, preStop);
     expect(podSpecOf(synthWorkloads(longer.chart)).terminationGracePeriodSeconds).toBe(300);
-    expect(build({ ...props, terminationGracePeriod: Duration.seconds(145) }).app.terminationGracePeriod.toSeconds()).toBe(145);
+    expect(build({ ...props, terminationGracePeriod: Duration.seconds(145) }, preStop).app.terminationGracePeriod.toSeconds()).toBe(145);
   });
 
   test('a grace period shorter than preStop + budget + 5 s is an error that says why', () => {
-    expectPropError(() => build({ preStopCommand: ['/app/drain'], preStopTimeout: Duration.seconds(60), terminationGracePeriod: Duration.seconds(90) }),
+    expectPropError(() => build({ terminationGracePeriod: Duration.seconds(90) }, { preStopCommand: ['/app/drain'], preStopTimeout: Duration.seconds(60) }),
       'Test/App', 'SingleWriterWorkload', 'terminationGracePeriod',
       /"90s"; it counts from before the preStop hook, .*preStop timeout \(60s\) plus the shutdown budget \(30s\) plus 5s.*at least 95s/);
   });
@@ -184,7 +188,7 @@ describe('storage', () => {
   });
 
   test('writable directories get emptyDirs named after their paths, with their size limits', () => {
-    const { chart } = build({ writableDirectories: [{ path: '/var/cache/app', sizeLimit: Size.gibibytes(2) }, { path: '/run/app' }] });
+    const { chart } = build({}, { writableDirectories: [{ path: '/var/cache/app', sizeLimit: Size.gibibytes(2) }, { path: '/run/app' }] });
     const spec = podSpecOf(synthWorkloads(chart));
     expect(spec.volumes).toEqual(expect.arrayContaining([
       { name: 'var-cache-app', emptyDir: { sizeLimit: '2048Mi' } },
@@ -194,7 +198,7 @@ describe('storage', () => {
   });
 
   test('a writable directory whose name would be "data" does not collide with the data volume', () => {
-    const { chart } = build({ writableDirectories: [{ path: '/data/' }, { path: '/DATA' }], mountPath: '/srv/data' });
+    const { chart } = build({}, { writableDirectories: [{ path: '/data/' }, { path: '/DATA' }], mountPath: '/srv/data' });
     expect(podSpecOf(synthWorkloads(chart)).volumes.map((v: any) => v.name)).toEqual(['data', 'data-2', 'data-3']);
   });
 });
@@ -306,29 +310,22 @@ describe('bad input', () => {
     ['two replicas', { replicas: 2 }, 'replicas', /is 2; a second pod would wait forever \(Pending\) .*accepted: 1 \(use ExclusiveStatefulSet/],
     ['zero replicas', { replicas: 0 }, 'replicas', /hibernate: true, .*accepted: hibernate: true \(instead of replicas: 0\), or replicas: 1/],
     ['a surging rolling update', { strategy: kplus.DeploymentStrategy.rollingUpdate() }, 'strategy',
-      /"RollingUpdate with maxSurge \\"25%\\""; a rolling update starts the new pod .*never finishes; accepted: kplus\.DeploymentStrategy\.recreate\(\)/],
-    ['a surge of one', { strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1) }) }, 'strategy', /maxSurge 1"/],
-    ['an unpinned image', { image: 'postgres:latest' }, 'image', /tag :latest moves; accepted: an image pinned/],
-    ['an image with no tag', { image: 'postgres' }, 'image', /no tag and no digest/],
-    ['not an image', { image: 'Post gres:1' }, 'image', /not an image reference/],
-    ['a bad digest', { image: 'postgres@sha256:abc' }, 'image', /not an image reference/],
-    ['port 0', { port: 0 }, 'port', /from 1 to 65535/],
-    ['a port as a string', { port: '5432' as unknown as number }, 'port', /from 1 to 65535/],
-    ['a long port name', { portName: 'a-very-long-port-name' }, 'portName', /IANA service name/],
-    ['a relative mount path', { mountPath: 'data' }, 'mountPath', /absolute path/],
-    ['the root as mount path', { mountPath: '/' }, 'mountPath', /other than "\/"/],
-    ['root user', { runAsUser: 0 }, 'runAsUser', /forbids running as root/],
-    ['negative group', { runAsGroup: -1 }, 'runAsGroup', /from 0 to 2147483647/],
+      /"RollingUpdate with maxSurge \\"25%\\" and maxUnavailable \\"25%\\""; a rolling update that starts the new pod .*never finishes; accepted: kplus\.DeploymentStrategy\.recreate\(\)/],
+    ['a surge of one', { strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1) }) }, 'strategy',
+      /maxSurge 1 and maxUnavailable \\"25%\\""; .*or a maxUnavailable of at least one pod$/],
+    ['a surge with half a pod unavailable, rounded down to none', {
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.percent(50),
+      }),
+    }, 'strategy', /maxUnavailable \\"50%\\""/],
+    ['no container', { container: undefined }, 'container', /is missing; accepted: WorkloadContainer\.fromImage\(\{ image, port, mountPath \}\) or WorkloadContainer\.fromEngine/],
+    ['a container as a plain object', { container: IMAGE as unknown as WorkloadContainer }, 'container', /accepted: WorkloadContainer\.fromImage/],
     ['no storage nor volume', { storage: undefined }, 'storage', /is missing; accepted: the size of the data volume/],
     ['a class but no size', { storage: undefined, storageClassName: 'x' }, 'storage', /is missing/],
     ['a fractional grace', { terminationGracePeriod: Duration.millis(40500) }, 'terminationGracePeriod', /"40500ms"; .*whole seconds, at least 35s/],
     ['a grace in plain seconds', { terminationGracePeriod: 60 as unknown as Duration }, 'terminationGracePeriod', /is 60; .*a Duration of whole seconds/],
     ['resources as a list', { resources: [] as unknown as kplus.ContainerResources }, 'resources', /kplus\.ContainerResources/],
     ['a fractional budget', { shutdownBudget: Duration.millis(1500) }, 'shutdownBudget', /"1500ms"; accepted: a Duration of whole seconds/],
-    ['a preStop timeout without a command', { preStopTimeout: Duration.seconds(10) }, 'preStopTimeout', /only applies to preStopCommand/],
-    ['an empty preStop command', { preStopCommand: [] }, 'preStopCommand', /non-empty command/],
-    ['a preStop command that is a string', { preStopCommand: 'pg_ctl stop' as unknown as string[] }, 'preStopCommand', /list of strings/],
-    ['a zero preStop timeout', { preStopCommand: ['x'], preStopTimeout: Duration.seconds(0) }, 'preStopTimeout', /at least 1s/],
     ['a probe that is not a Probe', { livenessProbe: { exec: ['x'] } as unknown as kplus.Probe }, 'livenessProbe', /kplus\.Probe/],
     ['an env value that is not an EnvValue', { env: { MODE: 'on' as unknown as kplus.EnvValue } }, 'env["MODE"]', /kplus\.EnvValue/],
     ['a bad env name', { env: { '1X': kplus.EnvValue.fromValue('x') } }, 'env', /variable names/],
@@ -342,9 +339,6 @@ describe('bad input', () => {
     ['a name that cannot name a Service', { metadata: { name: '1app' } }, 'metadata.name', /names the Service.*DNS-1035/],
     ['a bad service name', { serviceName: 'App' }, 'serviceName', /starting with a letter/],
     ['a bad namespace', { metadata: { name: 'app', namespace: 'Shop' } }, 'metadata.namespace', /at most 63 lowercase/],
-    ['a writable directory twice', { writableDirectories: [{ path: '/tmp' }, { path: '/tmp' }] }, 'writableDirectories[].path', /given twice/],
-    ['a writable directory on the mount path', { writableDirectories: [{ path: '/data' }] }, 'writableDirectories[].path', /is the mountPath/],
-    ['a fractional size limit', { writableDirectories: [{ path: '/tmp', sizeLimit: Size.kibibytes(10) }] }, 'writableDirectories[].sizeLimit', /whole MiB/],
     ['allowFrom that is not a list', { allowFrom: {} as unknown as kplus.INetworkPolicyPeer[] }, 'allowFrom', /list of kplus\.INetworkPolicyPeer/],
     ['exemptions of the wrong type', { linterExemptions: ['no-rolling-update-strategy'] as unknown as LinterExemption[] }, 'linterExemptions', /LinterExemption/],
     ['an exemption with a blank reason', { linterExemptions: [LinterExemption.kubeLinter('x', ' ')] }, 'linterExemptions (kube-linter x).reason', /non-empty sentence/],
@@ -352,6 +346,30 @@ describe('bad input', () => {
   ];
   test.each(cases)('%s', (_name, extra, prop, detail) => {
     expectPropError(() => build(extra), 'Test/App', W, prop, detail);
+  });
+
+  const imageCases: Array<[string, Partial<ImageContainerOptions>, string, RegExp]> = [
+    ['an unpinned image', { image: 'postgres:latest' }, 'container.image', /tag :latest moves; accepted: an image pinned/],
+    ['an image with no tag', { image: 'postgres' }, 'container.image', /no tag and no digest/],
+    ['not an image', { image: 'Post gres:1' }, 'container.image', /not an image reference/],
+    ['a bad digest', { image: 'postgres@sha256:abc' }, 'container.image', /not an image reference/],
+    ['port 0', { port: 0 }, 'container.port', /from 1 to 65535/],
+    ['a port as a string', { port: '5432' as unknown as number }, 'container.port', /from 1 to 65535/],
+    ['a long port name', { portName: 'a-very-long-port-name' }, 'container.portName', /IANA service name/],
+    ['a relative mount path', { mountPath: 'data' }, 'container.mountPath', /absolute path/],
+    ['the root as mount path', { mountPath: '/' }, 'container.mountPath', /other than "\/"/],
+    ['root user', { runAsUser: 0 }, 'container.runAsUser', /forbids running as root/],
+    ['negative group', { runAsGroup: -1 }, 'container.runAsGroup', /from 0 to 2147483647/],
+    ['a preStop timeout without a command', { preStopTimeout: Duration.seconds(10) }, 'container.preStopTimeout', /only applies to preStopCommand/],
+    ['an empty preStop command', { preStopCommand: [] }, 'container.preStopCommand', /non-empty command/],
+    ['a preStop command that is a string', { preStopCommand: 'pg_ctl stop' as unknown as string[] }, 'container.preStopCommand', /list of strings/],
+    ['a zero preStop timeout', { preStopCommand: ['x'], preStopTimeout: Duration.seconds(0) }, 'container.preStopTimeout', /at least 1s/],
+    ['a writable directory twice', { writableDirectories: [{ path: '/tmp' }, { path: '/tmp' }] }, 'container.writableDirectories[].path', /given twice/],
+    ['a writable directory on the mount path', { writableDirectories: [{ path: '/data' }] }, 'container.writableDirectories[].path', /is the mountPath/],
+    ['a fractional size limit', { writableDirectories: [{ path: '/tmp', sizeLimit: Size.kibibytes(10) }] }, 'container.writableDirectories[].sizeLimit', /whole MiB/],
+  ];
+  test.each(imageCases)('%s', (_name, image, prop, detail) => {
+    expectPropError(() => build({}, image), 'Test/App', W, prop, detail);
   });
 
   test('a volume and a size', () => {

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   DatabaseCredentials, DatabaseEngine, DisruptionPolicy, ExclusiveVolume, SingleWriterDatabase, SingleWriterWorkload,
+  WorkloadContainer,
 } from '../../../src';
 
 /** A one-replica Recreate PostgreSQL Deployment with a pinned image that mounts `claim`. */
@@ -40,11 +41,10 @@ if (process.env.RWOP_TEST_APP === 'hazard') {
   });
   new SingleWriterWorkload(crm, 'Cart', {
     metadata: { name: 'cart' },
-    image: 'registry.example/cart:1.2.3',
-    port: 8080,
-    mountPath: '/data',
+    container: WorkloadContainer.fromImage({
+      image: 'registry.example/cart:1.2.3', port: 8080, mountPath: '/data', preStopCommand: ['sh', '-c', 'sleep 100'],
+    }),
     storage: Size.gibibytes(1),
-    preStopCommand: ['sh', '-c', 'sleep 100'],
     terminationGracePeriod: Duration.seconds(65),
   });
 } else {
