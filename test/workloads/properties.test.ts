@@ -5,7 +5,7 @@ import { expectPdbsSelectTheirPods, restrictedViolations, testChart } from './su
 import {
   DatabaseCredentials, DatabaseEngine, DisruptionPolicy, SingleWriterDatabase, SingleWriterDatabaseProps, SingleWriterWorkload,
   SingleWriterWorkloadProps,
-  WorkloadContainer,
+  RwopErrors, WorkloadContainer,
 } from '../../src';
 import { validateManifests } from '../harness';
 import { propertyRuns } from '../harness/property-runs';
@@ -126,6 +126,7 @@ function expectOurError(error: unknown, construct: string): void {
   expect(error).not.toBeInstanceOf(TypeError);
   expect(error).not.toBeInstanceOf(RangeError);
   expect((error as Error).message).toMatch(new RegExp(`^Test/(App|Db): ${construct} prop ".+" `));
+  expect(RwopErrors.validationDetails(error)).toMatchObject({ construct, message: (error as Error).message });
 }
 
 /** What every accepted single writer must be. */
