@@ -1,14 +1,13 @@
 // What the backup constructs' Jobs and CronJobs share: the scripts they run, the pod spec cdk8s-plus-27 cannot express
-// (seccomp, priority class, the token choice, the pod failure policy), and the checks of the schedule and Job settings.
+// (seccomp, priority class, the pod failure policy), and the checks of the schedule and Job settings.
 import * as fs from 'fs';
 import { join } from 'path';
-import { Cron, Duration } from 'cdk8s';
+import { ApiObject, Cron, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkTimeZone, parseCron, shortestIntervalSeconds } from './cron-schedule';
 import { invalidProp } from '../internal/errors';
 import { isDns1123Subdomain } from '../internal/names';
-import { completePodSpec } from '../workloads/pod-security';
 import { SingleWriterWorkload } from '../workloads/single-writer-workload';
 import { describeValue, shownValue, wholeSeconds } from '../workloads/validation';
 
@@ -22,23 +21,14 @@ export function readScript(name: string): string {
   return fs.readFileSync(join(__dirname, 'scripts', name), 'utf-8');
 }
 
-/** What a backup pod spec gets on top of cdk8s-plus-27's rendering. */
+/** What a backup pod gets on top of what cdk8s-plus-27 renders. */
 export interface BackupPodCompletion {
   /** The PriorityClass; never one that out-ranks the database. */
   readonly priorityClassName?: string;
-  /** Whether the pod mounts its ServiceAccount token (only the snapshot job, which runs kubectl, does). */
-  readonly mountServiceAccountToken: boolean;
   /** The main container, whose exit codes the pod failure policy names. */
   readonly containerName: string;
   /** Exit codes that no retry can fix (bad configuration, a snapshot in error): the Job fails at once. */
   readonly fatalExitCodes: number[];
-}
-
-function completeBackupPodSpec(spec: kplus.k8s.PodSpec, completion: BackupPodCompletion): kplus.k8s.PodSpec {
-  return {
-    ...completePodSpec(spec, { priorityClassName: completion.priorityClassName }),
-    automountServiceAccountToken: completion.mountServiceAccountToken,
-  };
 }
 
 /**
@@ -55,46 +45,36 @@ function podFailurePolicy(completion: BackupPodCompletion): kplus.k8s.PodFailure
   };
 }
 
+/**
+ * Adds to a rendered Job spec (at `jobSpec`, a JSON pointer) what cdk8s-plus-27 has no prop for, by JSON patches
+ * applied to the rendered object: the pod failure policy, `seccompProfile: RuntimeDefault` (the restricted standard
+ * requires a profile) and the priority class. The pod spec always has a security context here: every backup pod
+ * is given the restricted one.
+ */
+function completeBackupJob(workload: kplus.AbstractPod, jobSpec: string, completion: BackupPodCompletion): void {
+  const podSpec = `${jobSpec}/template/spec`;
+  const patches = [
+    JsonPatch.add(`${jobSpec}/podFailurePolicy`, podFailurePolicy(completion)),
+    JsonPatch.add(`${podSpec}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }),
+  ];
+  if (completion.priorityClassName !== undefined) {
+    patches.push(JsonPatch.add(`${podSpec}/priorityClassName`, completion.priorityClassName));
+  }
+  ApiObject.of(workload).addJsonPatch(...patches);
+}
+
 /** cdk8s-plus-27's CronJob, completed with what it cannot express. */
-export class BackupCronJob extends kplus.CronJob {
-  private readonly completion: BackupPodCompletion;
-
-  public constructor(scope: Construct, id: string, props: kplus.CronJobProps, completion: BackupPodCompletion) {
-    super(scope, id, props);
-    this.completion = completion;
-  }
-
-  /** @internal */
-  public _toPodSpec(): kplus.k8s.PodSpec {
-    return completeBackupPodSpec(super._toPodSpec(), this.completion);
-  }
-
-  /** @internal */
-  public _toKube(): kplus.k8s.CronJobSpec {
-    const spec = super._toKube();
-    const jobSpec = { ...spec.jobTemplate.spec!, podFailurePolicy: podFailurePolicy(this.completion) };
-    return { ...spec, jobTemplate: { ...spec.jobTemplate, spec: jobSpec } };
-  }
+export function backupCronJob(scope: Construct, id: string, props: kplus.CronJobProps, completion: BackupPodCompletion): kplus.CronJob {
+  const cronJob = new kplus.CronJob(scope, id, props);
+  completeBackupJob(cronJob, '/spec/jobTemplate/spec', completion);
+  return cronJob;
 }
 
 /** cdk8s-plus-27's Job, completed with what it cannot express. */
-export class BackupJob extends kplus.Job {
-  private readonly completion: BackupPodCompletion;
-
-  public constructor(scope: Construct, id: string, props: kplus.JobProps, completion: BackupPodCompletion) {
-    super(scope, id, props);
-    this.completion = completion;
-  }
-
-  /** @internal */
-  public _toPodSpec(): kplus.k8s.PodSpec {
-    return completeBackupPodSpec(super._toPodSpec(), this.completion);
-  }
-
-  /** @internal */
-  public _toKube(): kplus.k8s.JobSpec {
-    return { ...super._toKube(), podFailurePolicy: podFailurePolicy(this.completion) };
-  }
+export function backupJob(scope: Construct, id: string, props: kplus.JobProps, completion: BackupPodCompletion): kplus.Job {
+  const job = new kplus.Job(scope, id, props);
+  completeBackupJob(job, '/spec', completion);
+  return job;
 }
 
 /** The checked schedule: its expression and its shortest interval between two runs. */

@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart, Cron, Duration, Names, Size } from
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  BackupCronJob, SCRIPTS_MOUNT, backupPriorityClassName, readScript, requireBoolean, requireCount, requireSchedule,
+  SCRIPTS_MOUNT, backupCronJob, backupPriorityClassName, readScript, requireBoolean, requireCount, requireSchedule,
   requireSeconds, requireTimeZone, startingDeadline,
 } from './backup-job';
 import { mysqlClientEnv, postgresClientEnv, postgresMajor } from './database-client';
@@ -268,7 +268,7 @@ export class LogicalBackupSchedule extends Construct {
 
     const identity: PodIdentity = { user: database.engine.user, group: database.engine.group, fsGroup: database.engine.group };
     const podLabels = { 'app.kubernetes.io/name': 'logical-backup', 'app.kubernetes.io/managed-by': 'cdk8s-rwop', 'rwop.dev/backup-schedule': this.scheduleName };
-    const cronJob = new BackupCronJob(this, 'CronJob', {
+    const cronJob = backupCronJob(this, 'CronJob', {
       metadata,
       schedule: props.schedule,
       timeZone: props.timeZone,
@@ -285,7 +285,6 @@ export class LogicalBackupSchedule extends Construct {
       securityContext: restrictedPodSecurityContext(identity),
     }, {
       priorityClassName: checked.priorityClassName,
-      mountServiceAccountToken: false,
       containerName: CONTAINER,
       fatalExitCodes: [2],
     });

@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart, Cron, Duration, Names, Size } from
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  BackupCronJob, BackupJob, BackupPodCompletion, CheckedSchedule, SCRIPTS_MOUNT, backupPriorityClassName, readScript,
+  BackupPodCompletion, backupCronJob, backupJob, CheckedSchedule, SCRIPTS_MOUNT, backupPriorityClassName, readScript,
   requireBoolean, requireCount, requireSchedule, requireSeconds, requireTimeZone, startingDeadline,
 } from './backup-job';
 import { postgresClientEnv, quiesceCommand } from './database-client';
@@ -284,7 +284,7 @@ export class SnapshotBackupSchedule extends Construct {
         HOME: kplus.EnvValue.fromValue('/tmp'),
       },
       resources: builtIn.resources,
-      completion: { priorityClassName: builtIn.priorityClassName, mountServiceAccountToken: true, containerName: CONTAINER, fatalExitCodes: [1, 2] },
+      completion: { priorityClassName: builtIn.priorityClassName, containerName: CONTAINER, fatalExitCodes: [1, 2] },
     };
     const podLabels = { 'app.kubernetes.io/name': 'snapshot-backup', 'app.kubernetes.io/managed-by': 'cdk8s-rwop', 'rwop.dev/backup-schedule': this.scheduleName };
     const workloadProps = {
@@ -295,7 +295,7 @@ export class SnapshotBackupSchedule extends Construct {
       securityContext: restrictedPodSecurityContext(this.identity(pod)),
     };
 
-    this.cronJob = new BackupCronJob(this, 'CronJob', {
+    this.cronJob = backupCronJob(this, 'CronJob', {
       ...workloadProps,
       metadata,
       schedule: props.schedule,
@@ -312,7 +312,7 @@ export class SnapshotBackupSchedule extends Construct {
     this.addContainer(this.cronJob, pod, { JOB_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_LABEL, { key: 'batch.kubernetes.io/job-name' }) });
 
     if (builtIn.initialSnapshot && !hibernating) {
-      this.initialJob = new BackupJob(this, 'InitialJob', {
+      this.initialJob = backupJob(this, 'InitialJob', {
         ...workloadProps,
         metadata: { ...metadata, name: `${this.scheduleName}-initial` },
         activeDeadline: Duration.seconds(builtIn.activeDeadlineSeconds),
