@@ -2,14 +2,16 @@
 // (seccomp, priority class, the pod failure policy), and the checks of the schedule and Job settings.
 import * as fs from 'fs';
 import { join } from 'path';
-import { ApiObject, Cron, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Cron, Duration, JsonPatch, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { BackupJobOptions, BackupScheduleOptions } from './backup-options';
 import { checkTimeZone, parseCron, shortestIntervalSeconds } from './cron-schedule';
 import { invalidProp } from '../internal/errors';
-import { isDns1123Subdomain } from '../internal/names';
+import { validateMetadata } from '../internal/metadata';
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 import { SingleWriterWorkload } from '../workloads/single-writer-workload';
-import { describeValue, shownValue, wholeSeconds } from '../workloads/validation';
+import { describeValue, refuseOtherCpu, shownValue, wholeSeconds } from '../workloads/validation';
 
 /** Where a script's ConfigMap is mounted in the backup container. */
 export const SCRIPTS_MOUNT = '/opt/rwop/scripts';
@@ -151,6 +153,89 @@ export function requireSeconds(path: string, kind: string, prop: string, given: 
 
 function secondsOf(value: unknown): number | undefined {
   return value instanceof Duration ? wholeSeconds(value) : undefined;
+}
+
+/** A CronJob's Jobs are named `<cronjob>-<minutes since epoch>`, and a Job name must fit a label value. */
+const MAX_SCHEDULE_NAME_LENGTH = 52;
+
+/** The checks of what every backup schedule takes; returns the checked schedule. */
+export function requireScheduleOptions(path: string, kind: string, props: BackupScheduleOptions): CheckedSchedule {
+  validateMetadata(path, kind, props.metadata, false);
+  if (props.metadata?.name !== undefined && props.metadata.name.length > MAX_SCHEDULE_NAME_LENGTH) {
+    throw invalidProp(path, kind, 'metadata.name', props.metadata.name,
+      `a CronJob's Jobs are named <name>-<8+ digits> and must fit 63 characters; accepted: ${DNS1123_SUBDOMAIN_RULE}, at most ${MAX_SCHEDULE_NAME_LENGTH} characters`);
+  }
+  const schedule = requireSchedule(path, kind, props.schedule, props.allowFrequentSchedule);
+  requireTimeZone(path, kind, props.timeZone);
+  requireBoolean(path, kind, 'suspend', props.suspend);
+  return schedule;
+}
+
+/** The schedule's name: the one given, or one cdk8s makes from the construct path, short enough for a CronJob. */
+export function scheduleName(schedule: Construct, props: BackupScheduleOptions): string {
+  return props.metadata?.name ?? Names.toDnsLabel(schedule, { maxLen: MAX_SCHEDULE_NAME_LENGTH });
+}
+
+/** What a schedule's Jobs get when its `BackupJobOptions` leave them out, and the shortest active deadline it takes. */
+export interface BackupJobDefaults {
+  readonly activeDeadlineSeconds: number;
+  readonly minActiveDeadlineSeconds: number;
+  readonly resources: kplus.ContainerResources;
+}
+
+/** Checked `BackupJobOptions`, defaults filled in. */
+export interface CheckedJobOptions {
+  readonly activeDeadlineSeconds: number;
+  readonly startingDeadline: Duration;
+  readonly backoffLimit: number;
+  readonly successfulJobsRetained: number;
+  readonly failedJobsRetained: number;
+  readonly resources: kplus.ContainerResources;
+  readonly priorityClassName?: string;
+}
+
+/**
+ * The checks of a schedule's `BackupJobOptions`, named `<prefix><prop>` in errors (`engine.` when they are a snapshot
+ * engine's options).
+ */
+export function requireJobOptions(path: string, kind: string, prefix: string, options: BackupJobOptions, schedule: CheckedSchedule,
+  defaults: BackupJobDefaults, database: SingleWriterWorkload | undefined): CheckedJobOptions {
+  const activeDeadlineSeconds = requireSeconds(path, kind, `${prefix}activeDeadline`, options.activeDeadline,
+    defaults.minActiveDeadlineSeconds, defaults.activeDeadlineSeconds);
+  if (options.resources !== undefined && (typeof options.resources !== 'object' || options.resources === null)) {
+    throw invalidProp(path, kind, `${prefix}resources`, options.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { limit: Size.gibibytes(1) } }');
+  }
+  refuseOtherCpu(path, kind, `${prefix}resources`, options.resources);
+  return {
+    activeDeadlineSeconds,
+    startingDeadline: startingDeadline(path, kind, `${prefix}startingDeadline`, options.startingDeadline, schedule),
+    backoffLimit: requireCount(path, kind, `${prefix}backoffLimit`, options.backoffLimit, 0, 100, 2),
+    successfulJobsRetained: requireCount(path, kind, `${prefix}successfulJobsRetained`, options.successfulJobsRetained, 0, 100, 3),
+    failedJobsRetained: requireCount(path, kind, `${prefix}failedJobsRetained`, options.failedJobsRetained, 0, 100, 3),
+    resources: options.resources ?? defaults.resources,
+    priorityClassName: backupPriorityClassName(path, kind, options.priorityClassName, database),
+  };
+}
+
+/**
+ * The CronJob settings every backup schedule shares: one run at a time (`concurrencyPolicy: Forbid`), a starting
+ * deadline sized to the schedule, a deadline and retries per run, pods that never restart in place.
+ */
+export function backupCronJobProps(metadata: ApiObjectMetadata, props: BackupScheduleOptions, suspend: boolean | undefined,
+  job: CheckedJobOptions): kplus.CronJobProps {
+  return {
+    metadata,
+    schedule: props.schedule,
+    timeZone: props.timeZone,
+    suspend,
+    concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+    startingDeadline: job.startingDeadline,
+    successfulJobsRetained: job.successfulJobsRetained,
+    failedJobsRetained: job.failedJobsRetained,
+    activeDeadline: Duration.seconds(job.activeDeadlineSeconds),
+    backoffLimit: job.backoffLimit,
+    restartPolicy: kplus.RestartPolicy.NEVER,
+  };
 }
 
 /** A whole number within [min, max], or the default. */
