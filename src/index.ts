@@ -12,6 +12,8 @@ export * from './workloads/single-writer-database';
 export * from './workloads/single-writer-workload';
 export * from './workloads/exclusive-stateful-set';
 export * from './backups/snapshot-retention';
+export * from './backups/backup-options';
+export * from './backups/snapshot-engine-options';
 export * from './backups/snapshot-engine';
 export * from './backups/snapshot-backup-schedule';
 export * from './backups/logical-backup-schedule';
