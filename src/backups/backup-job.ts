@@ -213,7 +213,7 @@ export function requireJobOptions(path: string, kind: string, prefix: string, op
     successfulJobsRetained: requireCount(path, kind, `${prefix}successfulJobsRetained`, options.successfulJobsRetained, 0, 100, 3),
     failedJobsRetained: requireCount(path, kind, `${prefix}failedJobsRetained`, options.failedJobsRetained, 0, 100, 3),
     resources: options.resources ?? defaults.resources,
-    priorityClassName: backupPriorityClassName(path, kind, options.priorityClassName, database),
+    priorityClassName: backupPriorityClassName(path, kind, `${prefix}priorityClassName`, options.priorityClassName, database),
   };
 }
 
@@ -257,16 +257,16 @@ export function requireBoolean(path: string, kind: string, prop: string, given: 
  * A backup pod never out-ranks the database (a higher-priority pod may preempt it): it gets the database's priority
  * class, and no other may be asked for.
  */
-export function backupPriorityClassName(path: string, kind: string, given: unknown, database: SingleWriterWorkload | undefined): string | undefined {
+function backupPriorityClassName(path: string, kind: string, prop: string, given: unknown, database: SingleWriterWorkload | undefined): string | undefined {
   if (database === undefined) {
     if (given !== undefined && (typeof given !== 'string' || !isDns1123Subdomain(given))) {
-      throw invalidProp(path, kind, 'priorityClassName', given, 'accepted: the name of a PriorityClass no higher than that of the workloads using the claims');
+      throw invalidProp(path, kind, prop, given, 'accepted: the name of a PriorityClass no higher than that of the workloads using the claims');
     }
     return given as string | undefined;
   }
   const own = database.priorityClassName;
   if (given !== undefined && given !== own) {
-    throw invalidProp(path, kind, 'priorityClassName', given,
+    throw invalidProp(path, kind, prop, given,
       `a backup pod must never out-rank the database ${database.node.path} (${own === undefined ? 'no PriorityClass' : `PriorityClass "${own}"`}), `
       + `or the scheduler may preempt the database for it; accepted: ${own === undefined ? 'no priorityClassName' : `"${own}" (the default)`}`);
   }
