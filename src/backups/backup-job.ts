@@ -257,7 +257,8 @@ export function requireBoolean(path: string, kind: string, prop: string, given: 
  * A backup pod never out-ranks the database (a higher-priority pod may preempt it): it gets the database's priority
  * class, and no other may be asked for.
  */
-function backupPriorityClassName(path: string, kind: string, prop: string, given: unknown, database: SingleWriterWorkload | undefined): string | undefined {
+function backupPriorityClassName(path: string, kind: string, prop: string, given: unknown,
+  database: SingleWriterWorkload | undefined): string | undefined {
   if (database === undefined) {
     if (given !== undefined && (typeof given !== 'string' || !isDns1123Subdomain(given))) {
       throw invalidProp(path, kind, prop, given, 'accepted: the name of a PriorityClass no higher than that of the workloads using the claims');
