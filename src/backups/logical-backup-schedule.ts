@@ -103,6 +103,7 @@ export interface LogicalBackupScheduleProps extends BackupScheduleOptions, Backu
 const KIND = 'LogicalBackupSchedule';
 const POSTGRES_SCRIPT = 'logical-backup-postgres.sh';
 const MYSQL_SCRIPT = 'logical-backup-mysql.sh';
+const COMMON_SCRIPT = 'logical-backup-common.sh';
 const CONTAINER = 'dump';
 const BACKUP_ROOT = '/backup';
 /** The tested dump script of each engine family; a custom engine has none. */
@@ -153,7 +154,7 @@ export class LogicalBackupSchedule extends Construct {
   /** The volume the dumps are written to. */
   public readonly volume: ExclusiveVolume;
 
-  /** The ConfigMap that holds the dump script. */
+  /** The ConfigMap that holds the dump script and the part it shares with the other dump script. */
   public readonly scriptConfigMap: kplus.ConfigMap;
 
   /** The NetworkPolicy that lets the backup pods reach only the database and DNS. */
@@ -185,7 +186,8 @@ export class LogicalBackupSchedule extends Construct {
     }
     this.scriptConfigMap = new kplus.ConfigMap(this, 'Script', {
       metadata: { name: `${this.scheduleName}-script`, namespace, labels },
-      data: { [checked.script]: readScript(checked.script) },
+      // The run's lock, directories and retention live in a part both dump scripts source from their directory.
+      data: { [checked.script]: readScript(checked.script), [COMMON_SCRIPT]: readScript(COMMON_SCRIPT) },
     });
 
     const identity: PodIdentity = { user: database.engine.user, group: database.engine.group, fsGroup: database.engine.group };
