@@ -93,7 +93,7 @@ const MIN_INTERVAL_SECONDS = 3600;
  * an hour unless `allowFrequent` (cdk8s fills the fields left out with "*": `Cron.schedule({ hour: '2' })` is
  * "* 2 * * *", every minute from 02:00 to 02:59).
  */
-export function requireSchedule(path: string, kind: string, schedule: unknown, allowFrequent?: unknown): CheckedSchedule {
+function requireSchedule(path: string, kind: string, schedule: unknown, allowFrequent?: unknown): CheckedSchedule {
   requireBoolean(path, kind, 'allowFrequentSchedule', allowFrequent);
   if (!(schedule instanceof Cron)) {
     throw invalidProp(path, kind, 'schedule', describeValue(schedule), 'accepted: a cdk8s Cron, e.g. Cron.daily() or Cron.schedule({ minute: "0", hour: "2" })');
@@ -116,7 +116,7 @@ export function requireSchedule(path: string, kind: string, schedule: unknown, a
   return { expression, intervalSeconds };
 }
 
-export function requireTimeZone(path: string, kind: string, timeZone: unknown): void {
+function requireTimeZone(path: string, kind: string, timeZone: unknown): void {
   if (timeZone === undefined) return;
   const check = checkTimeZone(timeZone);
   if (!check.accepted) {
@@ -130,7 +130,7 @@ export function requireTimeZone(path: string, kind: string, timeZone: unknown): 
  * so that a late start never runs into the next run and missed runs are counted within one period only (more than
  * 100 missed runs stop a CronJob that has no deadline). Half the shortest interval by default.
  */
-export function startingDeadline(path: string, kind: string, prop: string, given: unknown, schedule: CheckedSchedule): Duration {
+function startingDeadline(path: string, kind: string, prop: string, given: unknown, schedule: CheckedSchedule): Duration {
   const seconds = given === undefined ? Math.max(10, Math.floor(schedule.intervalSeconds / 2)) : secondsOf(given);
   if (seconds === undefined || seconds < 10 || seconds >= schedule.intervalSeconds) {
     throw invalidProp(path, kind, prop, shownValue(given),
