@@ -281,7 +281,7 @@ function isClaimLabelValue(name: string): boolean {
   return name.length <= 63 && isDns1123Subdomain(name);
 }
 
-/** Whether the database's checkpoint runs before the cut. */
+/** Whether the database's checkpoint would run before the cut; an engine that cannot run one refuses it. */
 function requireCheckpoint(path: string, props: SnapshotBackupScheduleProps): boolean {
   requireBoolean(path, KIND, 'checkpoint', props.checkpoint);
   const database = props.database;

@@ -503,6 +503,21 @@ describe('snapscheduler engine', () => {
   });
 });
 
+test('one engine value serves several schedules, each rendering its own objects', () => {
+  const chart = chartIn();
+  const engine = SnapshotEngine.builtIn({ initialSnapshot: true });
+  const nightly = schedule(chart, { volumes: [volume(chart, 'a')], engine }, 'Nightly');
+  const hourly = schedule(chart, { metadata: { name: 'hourly' }, schedule: Cron.hourly(), volumes: [volume(chart, 'b')], engine }, 'Hourly');
+
+  const manifests = synthValid(chart);
+  expect(nightly.engine).toBe(hourly.engine);
+  expect(engine.name).toBe('built-in');
+  const cronJobs = manifests.filter(m => m.kind === 'CronJob');
+  expect(cronJobs.map(m => [m.metadata.name, m.spec.schedule, envOf(m).CLAIMS])).toEqual([['nightly', '0 2 * * *', 'a'], ['hourly', '0 * * * *', 'b']]);
+  expect(manifests.filter(m => m.kind === 'Job').map(m => m.metadata.name)).toEqual(['nightly-initial', 'hourly-initial']);
+  expect(SnapshotEngine.snapscheduler().name).toBe('snapscheduler');
+});
+
 describe('bad input is refused early, naming the path, the prop and what is accepted', () => {
   const KIND = 'SnapshotBackupSchedule';
   type Case = [string, (chart: Chart) => Partial<SnapshotBackupScheduleProps>, string, RegExp];
