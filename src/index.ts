@@ -15,6 +15,8 @@ export * from './workloads/workload-options';
 export * from './workloads/writable-directory';
 export * from './workloads/exclusive-stateful-set';
 export * from './backups/snapshot-retention';
+export * from './backups/backup-options';
+export * from './backups/snapshot-engine-options';
 export * from './backups/snapshot-engine';
 export * from './backups/snapshot-backup-schedule';
 export * from './backups/logical-backup-schedule';

@@ -1,16 +1,17 @@
 // What the backup constructs' Jobs and CronJobs share: the scripts they run, the pod spec cdk8s-plus-27 cannot express
-// (seccomp, priority class, the token choice, the pod failure policy), and the checks of the schedule and Job settings.
+// (seccomp, priority class, the pod failure policy), and the checks of the schedule and Job settings.
 import * as fs from 'fs';
 import { join } from 'path';
-import { Cron, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Cron, Duration, JsonPatch, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { BackupJobOptions, BackupScheduleOptions } from './backup-options';
 import { checkTimeZone, parseCron, shortestIntervalSeconds } from './cron-schedule';
 import { invalidProp } from '../internal/errors';
-import { isDns1123Subdomain } from '../internal/names';
-import { completePodSpec } from '../workloads/pod-security';
+import { validateMetadata } from '../internal/metadata';
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 import { SingleWriterWorkload } from '../workloads/single-writer-workload';
-import { describeValue, shownValue, wholeSeconds } from '../workloads/validation';
+import { describeValue, refuseOtherCpu, shownValue, wholeSeconds } from '../workloads/validation';
 
 /** Where a script's ConfigMap is mounted in the backup container. */
 export const SCRIPTS_MOUNT = '/opt/rwop/scripts';
@@ -22,23 +23,14 @@ export function readScript(name: string): string {
   return fs.readFileSync(join(__dirname, 'scripts', name), 'utf-8');
 }
 
-/** What a backup pod spec gets on top of cdk8s-plus-27's rendering. */
+/** What a backup pod gets on top of what cdk8s-plus-27 renders. */
 export interface BackupPodCompletion {
   /** The PriorityClass; never one that out-ranks the database. */
   readonly priorityClassName?: string;
-  /** Whether the pod mounts its ServiceAccount token (only the snapshot job, which runs kubectl, does). */
-  readonly mountServiceAccountToken: boolean;
   /** The main container, whose exit codes the pod failure policy names. */
   readonly containerName: string;
   /** Exit codes that no retry can fix (bad configuration, a snapshot in error): the Job fails at once. */
   readonly fatalExitCodes: number[];
-}
-
-function completeBackupPodSpec(spec: kplus.k8s.PodSpec, completion: BackupPodCompletion): kplus.k8s.PodSpec {
-  return {
-    ...completePodSpec(spec, { priorityClassName: completion.priorityClassName }),
-    automountServiceAccountToken: completion.mountServiceAccountToken,
-  };
 }
 
 /**
@@ -55,46 +47,36 @@ function podFailurePolicy(completion: BackupPodCompletion): kplus.k8s.PodFailure
   };
 }
 
+/**
+ * Adds to a rendered Job spec (at `jobSpec`, a JSON pointer) what cdk8s-plus-27 has no prop for, by JSON patches
+ * applied to the rendered object: the pod failure policy, `seccompProfile: RuntimeDefault` (the restricted standard
+ * requires a profile) and the priority class. The pod spec always has a security context here: every backup pod
+ * is given the restricted one.
+ */
+function completeBackupJob(workload: kplus.AbstractPod, jobSpec: string, completion: BackupPodCompletion): void {
+  const podSpec = `${jobSpec}/template/spec`;
+  const patches = [
+    JsonPatch.add(`${jobSpec}/podFailurePolicy`, podFailurePolicy(completion)),
+    JsonPatch.add(`${podSpec}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }),
+  ];
+  if (completion.priorityClassName !== undefined) {
+    patches.push(JsonPatch.add(`${podSpec}/priorityClassName`, completion.priorityClassName));
+  }
+  ApiObject.of(workload).addJsonPatch(...patches);
+}
+
 /** cdk8s-plus-27's CronJob, completed with what it cannot express. */
-export class BackupCronJob extends kplus.CronJob {
-  private readonly completion: BackupPodCompletion;
-
-  public constructor(scope: Construct, id: string, props: kplus.CronJobProps, completion: BackupPodCompletion) {
-    super(scope, id, props);
-    this.completion = completion;
-  }
-
-  /** @internal */
-  public _toPodSpec(): kplus.k8s.PodSpec {
-    return completeBackupPodSpec(super._toPodSpec(), this.completion);
-  }
-
-  /** @internal */
-  public _toKube(): kplus.k8s.CronJobSpec {
-    const spec = super._toKube();
-    const jobSpec = { ...spec.jobTemplate.spec!, podFailurePolicy: podFailurePolicy(this.completion) };
-    return { ...spec, jobTemplate: { ...spec.jobTemplate, spec: jobSpec } };
-  }
+export function backupCronJob(scope: Construct, id: string, props: kplus.CronJobProps, completion: BackupPodCompletion): kplus.CronJob {
+  const cronJob = new kplus.CronJob(scope, id, props);
+  completeBackupJob(cronJob, '/spec/jobTemplate/spec', completion);
+  return cronJob;
 }
 
 /** cdk8s-plus-27's Job, completed with what it cannot express. */
-export class BackupJob extends kplus.Job {
-  private readonly completion: BackupPodCompletion;
-
-  public constructor(scope: Construct, id: string, props: kplus.JobProps, completion: BackupPodCompletion) {
-    super(scope, id, props);
-    this.completion = completion;
-  }
-
-  /** @internal */
-  public _toPodSpec(): kplus.k8s.PodSpec {
-    return completeBackupPodSpec(super._toPodSpec(), this.completion);
-  }
-
-  /** @internal */
-  public _toKube(): kplus.k8s.JobSpec {
-    return { ...super._toKube(), podFailurePolicy: podFailurePolicy(this.completion) };
-  }
+export function backupJob(scope: Construct, id: string, props: kplus.JobProps, completion: BackupPodCompletion): kplus.Job {
+  const job = new kplus.Job(scope, id, props);
+  completeBackupJob(job, '/spec', completion);
+  return job;
 }
 
 /** The checked schedule: its expression and its shortest interval between two runs. */
@@ -111,7 +93,7 @@ const MIN_INTERVAL_SECONDS = 3600;
  * an hour unless `allowFrequent` (cdk8s fills the fields left out with "*": `Cron.schedule({ hour: '2' })` is
  * "* 2 * * *", every minute from 02:00 to 02:59).
  */
-export function requireSchedule(path: string, kind: string, schedule: unknown, allowFrequent?: unknown): CheckedSchedule {
+function requireSchedule(path: string, kind: string, schedule: unknown, allowFrequent?: unknown): CheckedSchedule {
   requireBoolean(path, kind, 'allowFrequentSchedule', allowFrequent);
   if (!(schedule instanceof Cron)) {
     throw invalidProp(path, kind, 'schedule', describeValue(schedule), 'accepted: a cdk8s Cron, e.g. Cron.daily() or Cron.schedule({ minute: "0", hour: "2" })');
@@ -134,7 +116,7 @@ export function requireSchedule(path: string, kind: string, schedule: unknown, a
   return { expression, intervalSeconds };
 }
 
-export function requireTimeZone(path: string, kind: string, timeZone: unknown): void {
+function requireTimeZone(path: string, kind: string, timeZone: unknown): void {
   if (timeZone === undefined) return;
   const check = checkTimeZone(timeZone);
   if (!check.accepted) {
@@ -148,7 +130,7 @@ export function requireTimeZone(path: string, kind: string, timeZone: unknown): 
  * so that a late start never runs into the next run and missed runs are counted within one period only (more than
  * 100 missed runs stop a CronJob that has no deadline). Half the shortest interval by default.
  */
-export function startingDeadline(path: string, kind: string, prop: string, given: unknown, schedule: CheckedSchedule): Duration {
+function startingDeadline(path: string, kind: string, prop: string, given: unknown, schedule: CheckedSchedule): Duration {
   const seconds = given === undefined ? Math.max(10, Math.floor(schedule.intervalSeconds / 2)) : secondsOf(given);
   if (seconds === undefined || seconds < 10 || seconds >= schedule.intervalSeconds) {
     throw invalidProp(path, kind, prop, shownValue(given),
@@ -173,6 +155,89 @@ function secondsOf(value: unknown): number | undefined {
   return value instanceof Duration ? wholeSeconds(value) : undefined;
 }
 
+/** A CronJob's Jobs are named `<cronjob>-<minutes since epoch>`, and a Job name must fit a label value. */
+const MAX_SCHEDULE_NAME_LENGTH = 52;
+
+/** The checks of what every backup schedule takes; returns the checked schedule. */
+export function requireScheduleOptions(path: string, kind: string, props: BackupScheduleOptions): CheckedSchedule {
+  validateMetadata(path, kind, props.metadata, false);
+  if (props.metadata?.name !== undefined && props.metadata.name.length > MAX_SCHEDULE_NAME_LENGTH) {
+    throw invalidProp(path, kind, 'metadata.name', props.metadata.name,
+      `a CronJob's Jobs are named <name>-<8+ digits> and must fit 63 characters; accepted: ${DNS1123_SUBDOMAIN_RULE}, at most ${MAX_SCHEDULE_NAME_LENGTH} characters`);
+  }
+  const schedule = requireSchedule(path, kind, props.schedule, props.allowFrequentSchedule);
+  requireTimeZone(path, kind, props.timeZone);
+  requireBoolean(path, kind, 'suspend', props.suspend);
+  return schedule;
+}
+
+/** The schedule's name: the one given, or one cdk8s makes from the construct path, short enough for a CronJob. */
+export function scheduleName(schedule: Construct, props: BackupScheduleOptions): string {
+  return props.metadata?.name ?? Names.toDnsLabel(schedule, { maxLen: MAX_SCHEDULE_NAME_LENGTH });
+}
+
+/** What a schedule's Jobs get when its `BackupJobOptions` leave them out, and the shortest active deadline it takes. */
+export interface BackupJobDefaults {
+  readonly activeDeadlineSeconds: number;
+  readonly minActiveDeadlineSeconds: number;
+  readonly resources: kplus.ContainerResources;
+}
+
+/** Checked `BackupJobOptions`, defaults filled in. */
+export interface CheckedJobOptions {
+  readonly activeDeadlineSeconds: number;
+  readonly startingDeadline: Duration;
+  readonly backoffLimit: number;
+  readonly successfulJobsRetained: number;
+  readonly failedJobsRetained: number;
+  readonly resources: kplus.ContainerResources;
+  readonly priorityClassName?: string;
+}
+
+/**
+ * The checks of a schedule's `BackupJobOptions`, named `<prefix><prop>` in errors (`engine.` when they are a snapshot
+ * engine's options).
+ */
+export function requireJobOptions(path: string, kind: string, prefix: string, options: BackupJobOptions, schedule: CheckedSchedule,
+  defaults: BackupJobDefaults, database: SingleWriterWorkload | undefined): CheckedJobOptions {
+  const activeDeadlineSeconds = requireSeconds(path, kind, `${prefix}activeDeadline`, options.activeDeadline,
+    defaults.minActiveDeadlineSeconds, defaults.activeDeadlineSeconds);
+  if (options.resources !== undefined && (typeof options.resources !== 'object' || options.resources === null)) {
+    throw invalidProp(path, kind, `${prefix}resources`, options.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { limit: Size.gibibytes(1) } }');
+  }
+  refuseOtherCpu(path, kind, `${prefix}resources`, options.resources);
+  return {
+    activeDeadlineSeconds,
+    startingDeadline: startingDeadline(path, kind, `${prefix}startingDeadline`, options.startingDeadline, schedule),
+    backoffLimit: requireCount(path, kind, `${prefix}backoffLimit`, options.backoffLimit, 0, 100, 2),
+    successfulJobsRetained: requireCount(path, kind, `${prefix}successfulJobsRetained`, options.successfulJobsRetained, 0, 100, 3),
+    failedJobsRetained: requireCount(path, kind, `${prefix}failedJobsRetained`, options.failedJobsRetained, 0, 100, 3),
+    resources: options.resources ?? defaults.resources,
+    priorityClassName: backupPriorityClassName(path, kind, `${prefix}priorityClassName`, options.priorityClassName, database),
+  };
+}
+
+/**
+ * The CronJob settings every backup schedule shares: one run at a time (`concurrencyPolicy: Forbid`), a starting
+ * deadline sized to the schedule, a deadline and retries per run, pods that never restart in place.
+ */
+export function backupCronJobProps(metadata: ApiObjectMetadata, props: BackupScheduleOptions, suspend: boolean | undefined,
+  job: CheckedJobOptions): kplus.CronJobProps {
+  return {
+    metadata,
+    schedule: props.schedule,
+    timeZone: props.timeZone,
+    suspend,
+    concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+    startingDeadline: job.startingDeadline,
+    successfulJobsRetained: job.successfulJobsRetained,
+    failedJobsRetained: job.failedJobsRetained,
+    activeDeadline: Duration.seconds(job.activeDeadlineSeconds),
+    backoffLimit: job.backoffLimit,
+    restartPolicy: kplus.RestartPolicy.NEVER,
+  };
+}
+
 /** A whole number within [min, max], or the default. */
 export function requireCount(path: string, kind: string, prop: string, given: unknown, min: number, max: number, fallback: number): number {
   if (given === undefined) return fallback;
@@ -192,16 +257,17 @@ export function requireBoolean(path: string, kind: string, prop: string, given: 
  * A backup pod never out-ranks the database (a higher-priority pod may preempt it): it gets the database's priority
  * class, and no other may be asked for.
  */
-export function backupPriorityClassName(path: string, kind: string, given: unknown, database: SingleWriterWorkload | undefined): string | undefined {
+function backupPriorityClassName(path: string, kind: string, prop: string, given: unknown,
+  database: SingleWriterWorkload | undefined): string | undefined {
   if (database === undefined) {
     if (given !== undefined && (typeof given !== 'string' || !isDns1123Subdomain(given))) {
-      throw invalidProp(path, kind, 'priorityClassName', given, 'accepted: the name of a PriorityClass no higher than that of the workloads using the claims');
+      throw invalidProp(path, kind, prop, given, 'accepted: the name of a PriorityClass no higher than that of the workloads using the claims');
     }
     return given as string | undefined;
   }
   const own = database.priorityClassName;
   if (given !== undefined && given !== own) {
-    throw invalidProp(path, kind, 'priorityClassName', given,
+    throw invalidProp(path, kind, prop, given,
       `a backup pod must never out-rank the database ${database.node.path} (${own === undefined ? 'no PriorityClass' : `PriorityClass "${own}"`}), `
       + `or the scheduler may preempt the database for it; accepted: ${own === undefined ? 'no priorityClassName' : `"${own}" (the default)`}`);
   }

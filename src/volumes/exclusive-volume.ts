@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ExclusiveStorageClass } from './exclusive-storage-class';
@@ -87,6 +87,12 @@ export class ExclusiveVolume extends kplus.PersistentVolumeClaim {
   /** The storage request as rendered in the manifest, e.g. `500Mi`. */
   public readonly storageQuantity: string;
 
+  /**
+   * The storage request as given. cdk8s-plus's own `storage` is left unset: it renders whole GiB only, so the claim's
+   * `spec.resources` is rendered here, exactly (see `storageQuantity`).
+   */
+  public readonly storageRequest: Size;
+
   /** Where the volume's data comes from, if it is restored or cloned. */
   public readonly dataSource?: VolumeDataSource;
 
@@ -99,11 +105,11 @@ export class ExclusiveVolume extends kplus.PersistentVolumeClaim {
     super(scope, id, {
       metadata: props.metadata,
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
-      storage: props.storage,
       storageClassName: props.storageClass?.name ?? props.storageClassName,
       volumeMode: props.volumeMode,
     });
     this.storageQuantity = storageQuantity;
+    this.storageRequest = props.storage;
     this.dataSource = props.dataSource;
     this.protectedFromPrune = props.protectFromPrune ?? true;
     addSynthChecks(this);
@@ -111,29 +117,24 @@ export class ExclusiveVolume extends kplus.PersistentVolumeClaim {
     if (props.volumeName !== undefined) {
       this.bind(kplus.PersistentVolume.fromPersistentVolumeName(this, 'BoundVolume', props.volumeName));
     }
-    this.dataSource?._validate(path, 'ExclusiveVolume', this);
+    this.dataSource?._validate(path, 'ExclusiveVolume', this, storageOf);
     if (this.protectedFromPrune) {
       addPruneProtection(this.metadata, props.metadata?.annotations);
     }
+    // What cdk8s-plus-27's claim has no prop for: an exact size, and a data source. The patched object is rendered
+    // through cdk8s-plus's typed L1 (KubePersistentVolumeClaim), so values take its types (a k8s.Quantity).
+    const apiObject = ApiObject.of(this);
+    apiObject.addJsonPatch(JsonPatch.add('/spec/resources', { requests: { storage: kplus.k8s.Quantity.fromString(storageQuantity) } }));
+    if (this.dataSource !== undefined) {
+      const { apiGroup, kind, name } = this.dataSource;
+      apiObject.addJsonPatch(JsonPatch.add('/spec/dataSource', { ...(apiGroup !== undefined ? { apiGroup } : {}), kind, name }));
+    }
   }
+}
 
-  /**
-   * The claim spec. Rendered here rather than by cdk8s-plus, which only renders whole-GiB sizes and has no data source.
-   *
-   * @internal
-   */
-  public _toKube(): kplus.k8s.PersistentVolumeClaimSpec {
-    return {
-      accessModes: this.accessModes?.map(mode => mode.toString()),
-      resources: { requests: { storage: kplus.k8s.Quantity.fromString(this.storageQuantity) } },
-      storageClassName: this.storageClassName,
-      volumeMode: this.volumeMode,
-      volumeName: this.volume?.name,
-      dataSource: this.dataSource
-        ? { apiGroup: this.dataSource.apiGroup, kind: this.dataSource.kind, name: this.dataSource.name }
-        : undefined,
-    };
-  }
+/** The size a claim requests: an `ExclusiveVolume`'s own, or what cdk8s-plus was given. */
+function storageOf(claim: kplus.PersistentVolumeClaim): Size | undefined {
+  return claim instanceof ExclusiveVolume ? claim.storageRequest : claim.storage;
 }
 
 /** Eager prop checks; returns the exact storage quantity. */

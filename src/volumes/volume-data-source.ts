@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IVolumeSnapshot } from './volume-snapshot';
 import { invalidProp } from '../internal/errors';
@@ -66,7 +67,8 @@ export class VolumeDataSource {
    *
    * @internal
    */
-  public _validate(path: string, construct: string, claim: kplus.PersistentVolumeClaim): void {
+  public _validate(path: string, construct: string, claim: kplus.PersistentVolumeClaim,
+    storageOf: (claim: kplus.PersistentVolumeClaim) => Size | undefined): void {
     if (typeof this.name !== 'string' || !isDns1123Subdomain(this.name)) {
       throw invalidProp(path, construct, 'dataSource', this.name, `accepted: a ${this.kind} whose name is ${DNS1123_SUBDOMAIN_RULE}`);
     }
@@ -77,11 +79,12 @@ export class VolumeDataSource {
         `it is in namespace "${sourceNamespace ?? '(default)'}" and the claim in "${claim.metadata.namespace ?? '(default)'}"; accepted: a source in the claim's namespace`);
     }
     if (this.source instanceof kplus.PersistentVolumeClaim) {
-      this.validateClone(path, construct, this.source, claim);
+      this.validateClone(path, construct, this.source, claim, storageOf);
     }
   }
 
-  private validateClone(path: string, construct: string, source: kplus.PersistentVolumeClaim, claim: kplus.PersistentVolumeClaim): void {
+  private validateClone(path: string, construct: string, source: kplus.PersistentVolumeClaim, claim: kplus.PersistentVolumeClaim,
+    storageOf: (claim: kplus.PersistentVolumeClaim) => Size | undefined): void {
     if (source.storageClassName !== claim.storageClassName) {
       throw invalidProp(path, construct, 'dataSource', `PersistentVolumeClaim ${this.name}`,
         `a clone must have its source's storage class ("${source.storageClassName ?? '(cluster default)'}"), not "${claim.storageClassName ?? '(cluster default)'}"`);
@@ -90,9 +93,11 @@ export class VolumeDataSource {
       throw invalidProp(path, construct, 'dataSource', `PersistentVolumeClaim ${this.name}`,
         `a clone must have its source's volume mode (${source.volumeMode}), not ${claim.volumeMode}`);
     }
-    if (source.storage && claim.storage && source.storage.toKibibytes() > claim.storage.toKibibytes()) {
-      throw invalidProp(path, construct, 'storage', `${claim.storage.toKibibytes()}Ki`,
-        `a clone must be at least as large as its source (${source.storage.toKibibytes()}Ki)`);
+    const sourceStorage = storageOf(source);
+    const claimStorage = storageOf(claim);
+    if (sourceStorage && claimStorage && sourceStorage.toKibibytes() > claimStorage.toKibibytes()) {
+      throw invalidProp(path, construct, 'storage', `${claimStorage.toKibibytes()}Ki`,
+        `a clone must be at least as large as its source (${sourceStorage.toKibibytes()}Ki)`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Cron, Duration, Size } from 'cdk8s';
@@ -16,6 +16,7 @@ import { appValidationErrors, restrictedViolations, selects } from '../workloads
 
 const SCRIPT = readFileSync(join(__dirname, '..', '..', 'src', 'backups', 'scripts', 'logical-backup-postgres.sh'), 'utf8');
 const MYSQL_SCRIPT = readFileSync(join(__dirname, '..', '..', 'src', 'backups', 'scripts', 'logical-backup-mysql.sh'), 'utf8');
+const COMMON_SCRIPT = readFileSync(join(__dirname, '..', '..', 'src', 'backups', 'scripts', 'logical-backup-common.sh'), 'utf8');
 const KIND = 'LogicalBackupSchedule';
 const DAILY_AT_2 = Cron.schedule({ minute: '0', hour: '2' });
 
@@ -151,16 +152,34 @@ describe('a nightly dump of a PostgreSQL database', () => {
     expect(only(manifests, 'Deployment').spec.template.spec.priorityClassName).toBe('database');
   });
 
-  test('the ConfigMap holds the real script, and it parses (sh -n)', () => {
-    const text = only(manifests, 'ConfigMap').data['logical-backup-postgres.sh'];
-    expect(text).toBe(SCRIPT);
+  test('the ConfigMap holds the real script and the part it sources, and both parse (sh -n)', () => {
+    const data = only(manifests, 'ConfigMap').data;
+    expect(Object.keys(data).sort()).toEqual(['logical-backup-common.sh', 'logical-backup-postgres.sh']);
+    expect(data['logical-backup-postgres.sh']).toBe(SCRIPT);
+    expect(data['logical-backup-common.sh']).toBe(COMMON_SCRIPT);
+    expect(SCRIPT).toMatch(/^\. "\$script_dir\/logical-backup-common\.sh"$/m);
     const dir = tempDir('logical-schedule-syntax');
     try {
-      const file = join(dir.path, 'script.sh');
-      writeFileSync(file, text);
-      expect(() => execFileSync('sh', ['-n', file], { stdio: 'pipe' })).not.toThrow();
-      writeFileSync(file, text.replace(/\nfi\n/, '\n'));
-      expect(() => execFileSync('sh', ['-n', file], { stdio: 'pipe' })).toThrow();
+      for (const text of Object.values<string>(data)) {
+        const file = join(dir.path, 'script.sh');
+        writeFileSync(file, text);
+        expect(() => execFileSync('sh', ['-n', file], { stdio: 'pipe' })).not.toThrow();
+        writeFileSync(file, text.replace(/\n\}\n/, '\n').replace(/\nfi\n/, '\n'));
+        expect(() => execFileSync('sh', ['-n', file], { stdio: 'pipe' })).toThrow();
+      }
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  test('a dump script without the part it sources next to it stops at once (exit 2), naming what is missing', () => {
+    const dir = tempDir('logical-schedule-alone');
+    try {
+      const file = join(dir.path, 'logical-backup-postgres.sh');
+      writeFileSync(file, SCRIPT);
+      const run = spawnSync('sh', [file], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', BACKUP_ROOT: dir.path } });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`logical-backup-postgres: logical-backup-common.sh is missing next to the script in ${dir.path}\n`);
     } finally {
       dir.cleanup();
     }
@@ -192,7 +211,7 @@ describe.each([
   test('the pod runs the MariaDB/MySQL script in the database\'s pinned image, as its uid, restricted', () => {
     expect(container.image).toBe(image);
     expect(container.command).toEqual(['/bin/sh', '/opt/rwop/scripts/logical-backup-mysql.sh']);
-    expect(only(manifests, 'ConfigMap').data).toEqual({ 'logical-backup-mysql.sh': MYSQL_SCRIPT });
+    expect(only(manifests, 'ConfigMap').data).toEqual({ 'logical-backup-mysql.sh': MYSQL_SCRIPT, 'logical-backup-common.sh': COMMON_SCRIPT });
     expect(spec.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true });
     expect(restrictedViolations(spec)).toEqual([]);
     expect(spec.automountServiceAccountToken).toBe(false);

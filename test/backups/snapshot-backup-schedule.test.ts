@@ -503,6 +503,21 @@ describe('snapscheduler engine', () => {
   });
 });
 
+test('one engine value serves several schedules, each rendering its own objects', () => {
+  const chart = chartIn();
+  const engine = SnapshotEngine.builtIn({ initialSnapshot: true });
+  const nightly = schedule(chart, { volumes: [volume(chart, 'a')], engine }, 'Nightly');
+  const hourly = schedule(chart, { metadata: { name: 'hourly' }, schedule: Cron.hourly(), volumes: [volume(chart, 'b')], engine }, 'Hourly');
+
+  const manifests = synthValid(chart);
+  expect(nightly.engine).toBe(hourly.engine);
+  expect(engine.name).toBe('built-in');
+  const cronJobs = manifests.filter(m => m.kind === 'CronJob');
+  expect(cronJobs.map(m => [m.metadata.name, m.spec.schedule, envOf(m).CLAIMS])).toEqual([['nightly', '0 2 * * *', 'a'], ['hourly', '0 * * * *', 'b']]);
+  expect(manifests.filter(m => m.kind === 'Job').map(m => m.metadata.name)).toEqual(['nightly-initial', 'hourly-initial']);
+  expect(SnapshotEngine.snapscheduler().name).toBe('snapscheduler');
+});
+
 describe('bad input is refused early, naming the path, the prop and what is accepted', () => {
   const KIND = 'SnapshotBackupSchedule';
   type Case = [string, (chart: Chart) => Partial<SnapshotBackupScheduleProps>, string, RegExp];
@@ -553,9 +568,9 @@ describe('bad input is refused early, naming the path, the prop and what is acce
     ['API server CIDRs without a NetworkPolicy', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ networkPolicy: false, apiServerCidrs: ['10.0.0.1/32'] }) }), 'engine.apiServerCidrs', /networkPolicy is false/],
     ['networkPolicy as text', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ networkPolicy: 'no' as unknown as boolean }) }), 'engine.networkPolicy', /true or false/],
     ['a negative backoff limit', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ backoffLimit: -1 }) }), 'engine.backoffLimit', /from 0 to 100/],
-    ['another priority than the database\'s', (c) => ({ database: postgres(c, { priorityClassName: 'db' }), engine: SnapshotEngine.builtIn({ priorityClassName: 'system-cluster-critical' }) }), 'priorityClassName', /never out-rank the database Test\/Db \(PriorityClass "db"\)/],
-    ['a priority class name that is not one', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ priorityClassName: 'Low Priority' }) }), 'priorityClassName', /the name of a PriorityClass/],
-    ['a priority for a database that has none', (c) => ({ database: postgres(c), engine: SnapshotEngine.builtIn({ priorityClassName: 'high' }) }), 'priorityClassName', /accepted: no priorityClassName/],
+    ['another priority than the database\'s', (c) => ({ database: postgres(c, { priorityClassName: 'db' }), engine: SnapshotEngine.builtIn({ priorityClassName: 'system-cluster-critical' }) }), 'engine.priorityClassName', /never out-rank the database Test\/Db \(PriorityClass "db"\)/],
+    ['a priority class name that is not one', () => ({ claimNames: ['d'], engine: SnapshotEngine.builtIn({ priorityClassName: 'Low Priority' }) }), 'engine.priorityClassName', /the name of a PriorityClass/],
+    ['a priority for a database that has none', (c) => ({ database: postgres(c), engine: SnapshotEngine.builtIn({ priorityClassName: 'high' }) }), 'engine.priorityClassName', /accepted: no priorityClassName/],
     ['snapscheduler with claim names', () => ({ claimNames: ['d'], engine: SnapshotEngine.snapscheduler() }), 'claimNames', /selects claims by label/],
     ['snapscheduler with a time zone', (c) => ({ volumes: [volume(c, 'd')], timeZone: 'UTC', engine: SnapshotEngine.snapscheduler() }), 'timeZone', /no time zone/],
     ['snapscheduler with a named weekday', (c) => ({ volumes: [volume(c, 'd')], schedule: Cron.schedule({ minute: '0', weekDay: 'MON' }), engine: SnapshotEngine.snapscheduler() }), 'schedule', /snapscheduler's CRD accepts only numbers/],

@@ -190,7 +190,9 @@ describe('a fresh cdk8s app on cdk8s-plus-33, with the packed library', () => {
     const version = (name: string) => JSON.parse(fs.readFileSync(path.join(appDir, name, 'package.json'), 'utf-8')).version;
     expect(version('cdk8s-plus-33')).toMatch(/^2\./);
     expect(version('cdk8s-plus-27')).toMatch(/^2\./);
-    expect(fs.existsSync(path.join(appDir, 'cdk8s-rwop', 'lib', 'backups', 'scripts', 'snapshot-backup.sh'))).toBe(true);
+    for (const script of ['snapshot-backup.sh', 'logical-backup-postgres.sh', 'logical-backup-mysql.sh', 'logical-backup-common.sh']) {
+      expect(fs.existsSync(path.join(appDir, 'cdk8s-rwop', 'lib', 'backups', 'scripts', script))).toBe(true);
+    }
   });
 
   test('cdk8s synth type-checks and writes the app\'s Deployments next to the database and its backups, all valid', () => {

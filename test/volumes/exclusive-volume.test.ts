@@ -35,6 +35,9 @@ describe('ExclusiveVolume', () => {
     const claim = new ExclusiveVolume(chart, 'Data', { storage: Size.mebibytes(2048), storageClassName: 'standard' });
 
     expect(claim.storageQuantity).toBe('2Gi');
+    expect(claim.storageRequest.toMebibytes()).toBe(2048);
+    // cdk8s-plus's own storage stays unset: it would render whole GiB only.
+    expect(claim.storage).toBeUndefined();
     expect(claim.accessModes).toEqual([kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD]);
     expect(claim.storageClassName).toBe('standard');
     expect(claim.dataSource).toBeUndefined();

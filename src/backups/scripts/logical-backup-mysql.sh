@@ -62,129 +62,19 @@
 set -eu
 umask 077
 
-readonly RUN_PATTERN='[0-9][0-9][0-9][0-9][01][0-9][0-3][0-9]T[0-2][0-9][0-5][0-9][0-6][0-9]Z'
-readonly SUFFIX_PATTERN='r[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'
-readonly MARKER=COMPLETE
-readonly LOCK_NAME=.rwop-backup.lock
+readonly SCRIPT_NAME=logical-backup-mysql
+# The lock, the run directories, the marker and the retention, shared with the other logical backup script.
+case $0 in */*) script_dir=${0%/*} ;; *) script_dir=. ;; esac
+[ -r "$script_dir/logical-backup-common.sh" ] ||
+  { printf '%s: %s\n' "$SCRIPT_NAME" "logical-backup-common.sh is missing next to the script in $script_dir" >&2; exit 2; }
+# shellcheck source-path=SCRIPTDIR source=logical-backup-common.sh
+. "$script_dir/logical-backup-common.sh"
+
 # The first lines of a dump name the tool; the tool writes the closing line last, after everything else.
 readonly DUMP_HEADER='^-- (MariaDB|MySQL) dump'
 readonly DUMP_TRAILER='^-- Dump completed'
 # MySQL's own accounts, locked and present in every server: never restored from a dump.
 readonly SYSTEM_ACCOUNTS="'mysql.sys', 'mysql.session', 'mysql.infoschema', 'mariadb.sys'"
-
-exit_code=0
-partial=''
-completed=false
-lock=''
-lock_token=''
-options_dir=''
-
-log() {
-  printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"
-}
-
-fail() {
-  exit_code=$1
-  shift
-  printf 'logical-backup-mysql: %s\n' "$*" >&2
-  exit "$exit_code"
-}
-
-# On any exit but success, this run's own partial directory goes (a SIGKILL leaves it to the next run); the option
-# file with the password always goes; the lock goes if it is still ours.
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-  if [ "$completed" != true ] && [ -n "$partial" ] && [ -d "$partial" ]; then
-    rm -rf -- "$partial"
-  fi
-  if [ -n "$options_dir" ]; then
-    rm -rf -- "$options_dir"
-  fi
-  if [ -n "$lock_token" ] && [ "$(lock_field token)" = "$lock_token" ]; then
-    rm -f -- "$lock"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-
-is_uint() {
-  case $1 in '' | *[!0-9]*) return 1 ;; esac
-}
-
-# Eight random hex digits.
-random_hex() {
-  od -An -N4 -tx1 /dev/urandom | tr -d ' \n'
-}
-
-# The value of key $1 in the lock file ("" when absent or unreadable).
-lock_field() {
-  lf_value=''
-  if [ -f "$lock" ]; then
-    while IFS= read -r lf_line || [ -n "$lf_line" ]; do
-      case $lf_line in "$1="*) lf_value=${lf_line#*=} ;; esac
-    done <"$lock" 2>/dev/null || true
-  fi
-  printf '%s\n' "$lf_value"
-}
-
-# Why the present lock is stale (printed), or nothing when it is live.
-stale_reason() {
-  sr_started=$(lock_field started_epoch)
-  sr_pid=$(lock_field pid)
-  sr_host=$(lock_field host)
-  if ! is_uint "$sr_started"; then
-    echo "it holds no readable start time"
-  elif [ $(($(date -u +%s) - sr_started)) -gt "$LOCK_STALE_SECONDS" ]; then
-    echo "taken at $(lock_field started), more than LOCK_STALE_SECONDS=$LOCK_STALE_SECONDS ago"
-  elif [ "$sr_host" = "$(uname -n)" ] && is_uint "$sr_pid" && ! kill -0 "$sr_pid" 2>/dev/null && [ ! -e "/proc/$sr_pid" ]; then
-    echo "its holder, pid $sr_pid on $sr_host, is gone"
-  fi
-}
-
-# Takes the lock or exits 4. The lock file is created with noclobber (O_EXCL), so of two runs only one succeeds.
-take_lock() {
-  lock="$BACKUP_ROOT/$LOCK_NAME"
-  token=$(random_hex)
-  for attempt in 1 2; do
-    if (
-      set -C
-      printf 'pid=%s\nhost=%s\nstarted=%s\nstarted_epoch=%s\ntoken=%s\n' "$$" "$(uname -n)" \
-        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(date -u +%s)" "$token" >"$lock"
-    ) 2>/dev/null; then
-      lock_token=$token
-      return 0
-    fi
-    [ "$attempt" -eq 1 ] || break
-    reason=$(stale_reason)
-    [ -n "$reason" ] || break
-    log "take over the stale lock $LOCK_NAME: $reason"
-    rm -f -- "$lock"
-  done
-  fail 4 "another run holds the lock $lock (pid $(lock_field pid) on $(lock_field host), since $(lock_field started)): nothing done"
-}
-
-# The ordering key of complete run $1: the finished time of its marker as YYYYMMDDTHHMMSSZ, else the time in its name.
-finished_key() {
-  fk_finished=''
-  while IFS= read -r fk_line || [ -n "$fk_line" ]; do
-    case $fk_line in finished=*) fk_finished=${fk_line#finished=} ;; esac
-  done <"$BACKUP_ROOT/$1/$MARKER" 2>/dev/null || true
-  case $fk_finished in
-    [0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z)
-      printf '%s\n' "$fk_finished" | tr -d ':-'
-      ;;
-    *) printf '%s\n' "${1%%Z*}Z" ;;
-  esac
-}
-
-# The file name for a database's dump.
-dump_file() {
-  case $1 in
-    '' | .* | *[!A-Za-z0-9_.-]*) printf '%%%s.sql.gz\n' "$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n')" ;;
-    *) printf '%s.sql.gz\n' "$1" ;;
-  esac
-}
 
 # A value for an option file: double-quoted, with backslashes and double quotes escaped.
 option_value() {
@@ -213,29 +103,24 @@ dump_defect() {
 dump_to() {
   dt_out=$1
   shift
-  rm -f -- "$options_dir/status"
+  rm -f -- "$private_dir/status"
   {
     dt_status=0
     "$DUMP" --defaults-extra-file="$options" "$@" || dt_status=$?
-    echo "$dt_status" >"$options_dir/status"
+    echo "$dt_status" >"$private_dir/status"
   } | gzip -c >"$dt_out" || return 1
   dt_status=''
-  read -r dt_status <"$options_dir/status" 2>/dev/null || true
+  read -r dt_status <"$private_dir/status" 2>/dev/null || true
   [ "$dt_status" = 0 ]
 }
 
 # --- configuration ---------------------------------------------------------------------------------------------------
 
-BACKUP_ROOT=${BACKUP_ROOT:-}
 DB_FLAVOUR=${DB_FLAVOUR:-mariadb}
 DB_PORT=${DB_PORT:-3306}
 DB_USER=${DB_USER:-root}
-KEEP_LAST=${KEEP_LAST:-7}
-LOCK_STALE_SECONDS=${LOCK_STALE_SECONDS:-86400}
 
-[ -n "$BACKUP_ROOT" ] || fail 2 "configuration: BACKUP_ROOT is empty: mount the backup claim and name its path"
-[ -d "$BACKUP_ROOT" ] || fail 2 "configuration: BACKUP_ROOT '$BACKUP_ROOT' is not a directory"
-[ -w "$BACKUP_ROOT" ] || fail 2 "configuration: BACKUP_ROOT '$BACKUP_ROOT' is not writable by uid $(id -u)"
+check_backup_root
 case $DB_FLAVOUR in
   mariadb) CLIENT=mariadb DUMP=mariadb-dump ;;
   mysql) CLIENT=mysql DUMP=mysqldump ;;
@@ -245,9 +130,7 @@ esac
 case $DB_HOST in *[!A-Za-z0-9.:_-]*) fail 2 "configuration: DB_HOST '$DB_HOST' is not a host name or address" ;; esac
 { is_uint "$DB_PORT" && [ "$DB_PORT" -ge 1 ] && [ "$DB_PORT" -le 65535 ]; } || fail 2 "configuration: DB_PORT '$DB_PORT' must be a port number"
 case $DB_USER in '' | *[![:print:]]*) fail 2 "configuration: DB_USER must be a user name of printable characters" ;; esac
-{ is_uint "$KEEP_LAST" && [ "$KEEP_LAST" -ge 1 ]; } || fail 2 "configuration: KEEP_LAST '$KEEP_LAST' must be a whole number >= 1"
-{ is_uint "$LOCK_STALE_SECONDS" && [ "$LOCK_STALE_SECONDS" -ge 1 ]; } ||
-  fail 2 "configuration: LOCK_STALE_SECONDS '$LOCK_STALE_SECONDS' must be a whole number of seconds >= 1"
+check_run_settings
 if [ -n "${MYSQL_PWD_FILE:-}" ]; then
   [ -r "$MYSQL_PWD_FILE" ] || fail 2 "configuration: MYSQL_PWD_FILE '$MYSQL_PWD_FILE' is not readable"
   MYSQL_PWD=$(cat -- "$MYSQL_PWD_FILE")
@@ -260,8 +143,8 @@ command -v "$CLIENT" >/dev/null || fail 2 "configuration: $CLIENT is not on PATH
 command -v "$DUMP" >/dev/null || fail 2 "configuration: $DUMP is not on PATH: use an image of the $DB_FLAVOUR server"
 
 # The connection options, password included, in a file only this user can read.
-options_dir=$(mktemp -d) || fail 2 "configuration: cannot create a directory under ${TMPDIR:-/tmp} for the option file"
-options="$options_dir/client.cnf"
+private_dir=$(mktemp -d) || fail 2 "configuration: cannot create a directory under ${TMPDIR:-/tmp} for the option file"
+options="$private_dir/client.cnf"
 {
   printf '[client]\nhost=%s\nport=%s\nprotocol=tcp\n' "$DB_HOST" "$DB_PORT"
   printf 'user=%s\n' "$(option_value "$DB_USER")"
@@ -272,23 +155,7 @@ take_lock
 
 # --- leftovers of killed runs ----------------------------------------------------------------------------------------
 
-for entry in "$BACKUP_ROOT"/*; do
-  [ -d "$entry" ] || continue
-  base=${entry##*/}
-  # shellcheck disable=SC2254 # RUN_PATTERN is a pattern on purpose
-  case $base in
-    $RUN_PATTERN.partial | $RUN_PATTERN-$SUFFIX_PATTERN.partial)
-      log "remove $base: left by a run that did not finish"
-      rm -rf -- "$entry"
-      ;;
-    $RUN_PATTERN | $RUN_PATTERN-$SUFFIX_PATTERN)
-      if [ ! -f "$entry/$MARKER" ]; then
-        log "remove $base: no $MARKER marker, not a backup"
-        rm -rf -- "$entry"
-      fi
-      ;;
-  esac
-done
+remove_leftovers
 
 # --- dump ------------------------------------------------------------------------------------------------------------
 
@@ -312,12 +179,7 @@ $listing
 LIST
 fi
 
-# mkdir fails when the name exists: a new random suffix then.
-while :; do
-  run="$(date -u +%Y%m%dT%H%M%SZ)-r$(random_hex)"
-  if [ ! -e "$BACKUP_ROOT/$run" ] && mkdir -- "$BACKUP_ROOT/$run.partial" 2>/dev/null; then break; fi
-done
-partial="$BACKUP_ROOT/$run.partial"
+start_run
 log "run $run: dumping from $DB_HOST:$DB_PORT ($DB_FLAVOUR) as $DB_USER into $partial"
 
 users_tmp="$partial/users.sql.tmp"
@@ -360,7 +222,7 @@ set -- $databases
 set +f
 IFS=$saved_ifs
 for database in "$@"; do
-  file=$(dump_file "$database")
+  file=$(dump_file "$database" .sql.gz)
   tmp="$partial/$file.tmp"
   dump_to "$tmp" --single-transaction --routines --events --triggers --hex-blob --databases "$database" ||
     fail 1 "$DUMP of database '$database' failed"
@@ -371,50 +233,11 @@ for database in "$@"; do
   log "dumped and verified $file (database '$database')"
 done
 
-(
-  cd "$partial"
-  set --
-  for file in *.sql.gz; do
-    if [ -f "$file" ]; then set -- "$@" "$file"; fi
-  done
-  sha256sum -- users.sql "$@" >SHA256SUMS.tmp
-  mv -- SHA256SUMS.tmp SHA256SUMS
-) || fail 1 "cannot write SHA256SUMS"
-sync
-printf 'run=%s\nfinished=%s\ndatabases=%s\nhost=%s\nflavour=%s\n' "$run" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$count" "$DB_HOST" \
-  "$DB_FLAVOUR" >"$partial/$MARKER.tmp"
-mv -- "$partial/$MARKER.tmp" "$partial/$MARKER"
-mv -- "$partial" "$BACKUP_ROOT/$run"
-completed=true
-sync
+write_checksums users.sql .sql.gz
+complete_run "databases=$count" "host=$DB_HOST" "flavour=$DB_FLAVOUR"
 log "run $run complete: users.sql and $count database dump(s)"
 
 # --- retention: newest KEEP_LAST complete runs, by the finished time in their markers -------------------------------
 
-runs=''
-for entry in "$BACKUP_ROOT"/*; do
-  base=${entry##*/}
-  # shellcheck disable=SC2254 # the patterns are patterns on purpose
-  case $base in
-    $RUN_PATTERN | $RUN_PATTERN-$SUFFIX_PATTERN) if [ -f "$entry/$MARKER" ]; then
-      # Between runs that finished in the same second, this run counts as the newer (it is 1, the others 0).
-      if [ "$base" = "$run" ]; then this=1; else this=0; fi
-      runs="$runs$(finished_key "$base") $this $base
-"
-    fi ;;
-  esac
-done
-rank=0
-while read -r key this base; do
-  [ -n "$base" ] || continue
-  rank=$((rank + 1))
-  if [ "$base" = "$run" ]; then
-    log "keep $base: made by this run"
-  elif [ "$rank" -gt "$KEEP_LAST" ]; then
-    log "remove $base: finished $key, older than the newest KEEP_LAST=$KEEP_LAST complete runs"
-    rm -rf -- "${BACKUP_ROOT:?}/$base"
-  fi
-done <<RUNS
-$(printf '%s' "$runs" | sort -r)
-RUNS
+apply_retention
 exit 0
