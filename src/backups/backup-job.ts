@@ -10,6 +10,7 @@ import { checkTimeZone, parseCron, shortestIntervalSeconds } from './cron-schedu
 import { invalidProp } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { completePodTemplate } from '../workloads/pod-template-patches';
 import { SingleWriterWorkload } from '../workloads/single-writer-workload';
 import { describeValue, refuseOtherCpu, shownValue, wholeSeconds } from '../workloads/validation';
 
@@ -49,20 +50,12 @@ function podFailurePolicy(completion: BackupPodCompletion): kplus.k8s.PodFailure
 
 /**
  * Adds to a rendered Job spec (at `jobSpec`, a JSON pointer) what cdk8s-plus-27 has no prop for, by JSON patches
- * applied to the rendered object: the pod failure policy, `seccompProfile: RuntimeDefault` (the restricted standard
- * requires a profile) and the priority class. The pod spec always has a security context here: every backup pod
- * is given the restricted one.
+ * applied to the rendered object: the pod failure policy, and the seccomp profile and priority class every pod of ours
+ * gets. The pod spec always has a security context here: every backup pod is given the restricted one.
  */
 function completeBackupJob(workload: kplus.AbstractPod, jobSpec: string, completion: BackupPodCompletion): void {
-  const podSpec = `${jobSpec}/template/spec`;
-  const patches = [
-    JsonPatch.add(`${jobSpec}/podFailurePolicy`, podFailurePolicy(completion)),
-    JsonPatch.add(`${podSpec}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }),
-  ];
-  if (completion.priorityClassName !== undefined) {
-    patches.push(JsonPatch.add(`${podSpec}/priorityClassName`, completion.priorityClassName));
-  }
-  ApiObject.of(workload).addJsonPatch(...patches);
+  ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${jobSpec}/podFailurePolicy`, podFailurePolicy(completion)));
+  completePodTemplate(workload, completion, `${jobSpec}/template/spec`);
 }
 
 /** cdk8s-plus-27's CronJob, completed with what it cannot express. */

@@ -1,6 +1,6 @@
 // The Kubernetes "restricted" Pod Security Standard, as defaults for the pods of this library's workloads.
 // cdk8s-plus-27 covers most of it; what it cannot express (a seccomp profile, dropping ALL capabilities, the priority
-// class) is filled in by `completePodSpec` on the rendered pod spec.
+// class) is filled in by JSON patches on the rendered object (`completePodTemplate`).
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -58,26 +58,6 @@ export function restrictedContainerSecurityContext(identity: PodIdentity): kplus
     readOnlyRootFilesystem: true,
     allowPrivilegeEscalation: false,
     capabilities: { drop: DROP_ALL_CAPABILITIES },
-  };
-}
-
-/** What `completePodSpec` adds to a pod spec rendered by cdk8s-plus-27. */
-export interface PodSpecCompletion {
-  /** `priorityClassName`, which cdk8s-plus-27 has no prop for. */
-  readonly priorityClassName?: string;
-}
-
-/**
- * Fills in what cdk8s-plus-27 cannot express: `seccompProfile: RuntimeDefault` for the whole pod (the restricted
- * standard requires a profile, and "none" means Unconfined on most runtimes), no service account token, and the
- * priority class. Call it from an override of a workload's `_toPodSpec()`.
- */
-export function completePodSpec(spec: kplus.k8s.PodSpec, completion: PodSpecCompletion): kplus.k8s.PodSpec {
-  return {
-    ...spec,
-    automountServiceAccountToken: false,
-    priorityClassName: completion.priorityClassName,
-    securityContext: { ...spec.securityContext, seccompProfile: { type: 'RuntimeDefault' } },
   };
 }
 

@@ -15,13 +15,14 @@ export interface PodTemplateCompletion {
 
 /**
  * `seccompProfile: RuntimeDefault` for the whole pod (the restricted standard requires a profile, and none means
- * Unconfined on most runtimes), and the priority class. The pod security context is always rendered: the workloads
- * give cdk8s-plus one (`restrictedPodSecurityContext`).
+ * Unconfined on most runtimes), and the priority class, on the pod spec at `podSpec` (a JSON pointer: a CronJob's is
+ * `/spec/jobTemplate/spec/template/spec`). The pod security context is always rendered: our pods are given
+ * one (`restrictedPodSecurityContext`).
  */
-export function completePodTemplate(workload: kplus.Workload, completion: PodTemplateCompletion): void {
-  ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${POD_SPEC}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
+export function completePodTemplate(workload: kplus.AbstractPod, completion: PodTemplateCompletion, podSpec = POD_SPEC): void {
+  ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${podSpec}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
   if (completion.priorityClassName !== undefined) {
-    ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${POD_SPEC}/priorityClassName`, completion.priorityClassName));
+    ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${podSpec}/priorityClassName`, completion.priorityClassName));
   }
 }
 
