@@ -565,8 +565,8 @@ function goal(name, holds, figure) {
 async function run() {
   console.log(`rwop audit benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), `
     + `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const rows = await benchSizes();
-  printSizes(rows);
+  // RWOP_BENCH_COLD_START_ONLY=1: the cold start alone (seconds instead of minutes), for work on the start-up path.
+  if (!process.env.RWOP_BENCH_COLD_START_ONLY) printSizes(await benchSizes());
   benchColdStart();
 }
 
