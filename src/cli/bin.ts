@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-// The `rwop` executable: main() with the process's I/O. Imports nothing heavy (no cdk8s): it must start fast.
-import * as nodeModule from 'module';
-// Node 22 and later keep V8's compiled code of the modules below between runs, a faster cold start; Node 20 has
-// no such cache (the call is absent there). It must run before the other modules load.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// The `rwop` command: main() with the process's I/O, bundled into one file that the executable runs (launch.ts).
+// Imports nothing heavy (no cdk8s): it must start fast.
 import * as path from 'path';
 import { main } from './main';
 import type { CliIO } from './main';
