@@ -67,7 +67,6 @@ Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 such findings; 2 
 unreadable (a broken manifest, kubectl missing for a kustomization) or empty, or a skipped file under --strict.
 `;
 
-
 interface AuditOptions {
   readonly paths: readonly string[];
   readonly format: Format;

@@ -51,7 +51,6 @@ Exit codes: 0 the plan is printed; 1 a pre-flight check failed (the reasons on s
 2 bad usage, or input that is unreadable or empty.
 `;
 
-
 interface MigrateArgs {
   readonly namespace: string;
   readonly claim: string;

@@ -56,7 +56,6 @@ ReadWriteOncePod claim that is not CSI; 2 bad usage, input that is unreadable or
 kubectl could not read the cluster (not found, server unreachable, a list forbidden).
 `;
 
-
 interface StatusArgs {
   readonly paths: readonly string[];
   /** Set when the objects come from the cluster, not from paths or stdin. */
