@@ -35,8 +35,9 @@ function runWithCodeCache(): void {
     process.once('exit', () => writeCache(cache, script));
   }
   const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
-  const exports = {};
-  run.call(exports, exports, nodeModule.createRequire(BUNDLE), { exports }, BUNDLE, path.dirname(BUNDLE));
+  // What Node's module loader passes a CommonJS file (the bundle exports nothing).
+  const bundleExports = {};
+  run.call(bundleExports, bundleExports, nodeModule.createRequire(BUNDLE), { exports: bundleExports }, BUNDLE, path.dirname(BUNDLE));
 }
 
 interface CacheFile {
