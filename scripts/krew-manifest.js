@@ -60,5 +60,7 @@ ${platforms.map(([os, arch]) => `  - selector:
       to: .
     - from: package/lib/cli/rwop.js
       to: lib/cli
+    - from: package/lib/cli/rwop-bundle.js
+      to: lib/cli
     bin: lib/cli/rwop.js
 `).join('')}`);

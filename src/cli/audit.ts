@@ -2,11 +2,10 @@
 import { RULES, runRules } from '../rules';
 import type { Rule } from '../rules';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandArgs } from './command';
-import type { Command } from './command';
 import { UsageError } from './errors';
-import { formatJson } from './format-json';
-import { formatSarif } from './format-sarif';
-import { formatText } from './format-text';
+import type * as FormatJson from './format-json';
+import type * as FormatSarif from './format-sarif';
+import type * as FormatText from './format-text';
 import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import type { CliIO } from './main';
 import { packageInfo } from './package-info';
@@ -68,12 +67,6 @@ Exit codes: 0 no unsuppressed finding at or above --fail-on; 1 such findings; 2 
 unreadable (a broken manifest, kubectl missing for a kustomization) or empty, or a skipped file under --strict.
 `;
 
-export const auditCommand: Command = {
-  name: 'audit',
-  summary: 'check manifests (files, directories or stdin) for ReadWriteOncePod hazards',
-  run: runAudit,
-};
-
 interface AuditOptions {
   readonly paths: readonly string[];
   readonly format: Format;
@@ -89,7 +82,8 @@ interface AuditOptions {
   readonly help: boolean;
 }
 
-async function runAudit(args: readonly string[], io: CliIO): Promise<number> {
+/** `rwop audit <args...>`: its exit code. */
+export async function runAudit(args: readonly string[], io: CliIO): Promise<number> {
   const options = parseAuditArgs(args);
   if (options.help) {
     io.stdout(HELP);
@@ -108,18 +102,27 @@ async function runAudit(args: readonly string[], io: CliIO): Promise<number> {
     findings, rules, objectCount: manifests.length, failOn: options.failOn, cwd: io.cwd, skipped, strict: options.strict,
   };
 
-  const info = packageInfo();
-  switch (options.format) {
-    case 'json': io.stdout(formatJson(report, info.version)); break;
-    case 'sarif': io.stdout(formatSarif(report, info)); break;
-    default: io.stdout(formatText(report)); break;
-  }
+  io.stdout(formatReport(report, options.format));
   if (manifests.length === 0) io.stderr('rwop audit: warning: the input holds no Kubernetes object\n');
   if (options.strict && skipped.length > 0) {
     io.stderr(`rwop audit: ${skipped.length} file${skipped.length === 1 ? ' is' : 's are'} not audited (--strict): ${skipped.map((entry) => entry.file).join(', ')}\n`);
     return EXIT_USAGE;
   }
   return failingFindings(findings, options.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * The report in `format`. Only that format's module is required, and so initialised in the bundled executable (SARIF's
+ * loads node's crypto, which takes a while to start).
+ */
+function formatReport(report: AuditReport, format: Format): string {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  switch (format) {
+    case 'json': return (require('./format-json') as typeof FormatJson).formatJson(report, packageInfo().version);
+    case 'sarif': return (require('./format-sarif') as typeof FormatSarif).formatSarif(report, packageInfo());
+    default: return (require('./format-text') as typeof FormatText).formatText(report);
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 function parseAuditArgs(args: readonly string[]): AuditOptions {

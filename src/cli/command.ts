@@ -1,11 +1,9 @@
-// What every `rwop` subcommand provides. The registry is `COMMANDS` in ./commands.ts.
+// What every `rwop` subcommand provides. The registry is `COMMANDS` in ./commands.ts. Nothing here reads input: main
+// imports this module, and `rwop --version` must not load the readers.
 import { parseArgs } from 'util';
 import type { ParseArgsConfig } from 'util';
-import type { Manifest } from '../rules';
 import { UsageError } from './errors';
 import type { CliIO } from './main';
-import { readManifestInputs } from './read-manifests';
-import type { ReadOptions } from './read-manifests';
 
 /** Exit codes shared by every command. */
 export const EXIT_OK = 0;
@@ -34,13 +32,4 @@ ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: tr
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-}
-
-/**
- * The objects in `paths`, or on stdin when no path is given. Stdin that is a terminal is a UsageError carrying
- * `noInput`, the command's hint of what to give it. A blank input is refused unless `options.allowEmpty`.
- */
-export async function readPathsOrStdin(paths: readonly string[], io: CliIO, noInput: string, options: ReadOptions = {}): Promise<Manifest[]> {
-  if (paths.length === 0 && io.stdinIsTTY) throw new UsageError(noInput);
-  return readManifestInputs(paths.length === 0 ? ['-'] : paths, io, options);
 }

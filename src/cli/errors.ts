@@ -1,5 +1,6 @@
-// The two ways a command refuses what it was given, both exit 2: a usage mistake and input that cannot be read. A
-// module of their own, under everything else in the command line, so that any module can throw them.
+// The ways a command refuses what it was given, all exit 2: a usage mistake, input that cannot be read, and a cluster
+// that cannot be read. A module of their own, under everything else in the command line, so that any module can throw
+// them and main can tell them apart without loading the commands.
 
 /** A usage mistake: main prints its message and the command's `--help` hint to stderr and exits 2. */
 export class UsageError extends Error {
@@ -24,3 +25,11 @@ export class InputError extends Error {
   }
 }
 
+
+/** kubectl could not give us the objects: the message says why and what to do. `rwop` exits 2. */
+export class ClusterReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClusterReadError';
+  }
+}

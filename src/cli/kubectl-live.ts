@@ -3,6 +3,7 @@
 // way users authenticate working: exec plugins, OIDC, client certificates, proxies.
 import { spawn } from 'child_process';
 import type { Manifest } from '../rules';
+import { ClusterReadError } from './errors';
 import type { CliIO } from './main';
 import { parseManifests } from './read-manifests';
 import { safeLines } from './terminal-safe';
@@ -22,14 +23,6 @@ export interface LiveTarget {
   readonly context?: string;
   /** One namespace (`-n`); all namespaces when absent. */
   readonly namespace?: string;
-}
-
-/** kubectl could not give us the objects: the message says why and what to do. `rwop` exits 2. */
-export class ClusterReadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ClusterReadError';
-  }
 }
 
 /** The file name objects read from the cluster carry (where a piped dump has `<stdin>`). */

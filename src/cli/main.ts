@@ -3,8 +3,7 @@
 import { EXIT_OK, EXIT_USAGE } from './command';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
-import { UsageError, InputError } from './errors';
-import { ClusterReadError } from './kubectl-live';
+import { ClusterReadError, UsageError, InputError } from './errors';
 import { packageInfo } from './package-info';
 import { escapeControls, safeLines } from './terminal-safe';
 

@@ -1,7 +1,6 @@
 // `rwop migrate`: prints the plan of ./migrate.ts as a bash script to review and run (or as JSON), or the reasons
 // it cannot be done (exit 1).
 import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs } from './command';
-import type { Command } from './command';
 import { UsageError } from './errors';
 import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import type { CliIO } from './main';
@@ -52,12 +51,6 @@ Exit codes: 0 the plan is printed; 1 a pre-flight check failed (the reasons on s
 2 bad usage, or input that is unreadable or empty.
 `;
 
-export const migrateCommand: Command = {
-  name: 'migrate',
-  summary: 'print the RWO to RWOP migration of a claim (in place, or via a snapshot) as checked kubectl steps',
-  run: runMigrate,
-};
-
 interface MigrateArgs {
   readonly namespace: string;
   readonly claim: string;
@@ -70,7 +63,8 @@ interface MigrateArgs {
   readonly help: boolean;
 }
 
-async function runMigrate(args: readonly string[], io: CliIO): Promise<number> {
+/** `rwop migrate <args...>`: its exit code. */
+export async function runMigrate(args: readonly string[], io: CliIO): Promise<number> {
   const options = parseMigrateArgs(args);
   if (options.help) {
     io.stdout(HELP);

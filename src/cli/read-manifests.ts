@@ -2,11 +2,11 @@
 // `kind: List` expanded the way `kubectl get -o json` prints it. Every object keeps the file and line it came from.
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import type { Node as YamlNode, ScalarTag, Tags } from 'yaml';
+import type { LineCounter, Node as YamlNode, ScalarTag, Tags } from 'yaml';
 import type { KubeObject, Manifest } from '../rules';
 import { InputError } from './errors';
 import { InputBudget, readFileWithin } from './input-limit';
+import { yamlLibrary } from './lazy';
 import type { CliIO } from './main';
 import { booleanScalar, numberScalar } from './yaml-scalars';
 import { readYamlStream } from './yaml-stream';
@@ -102,10 +102,11 @@ function parseYamlManifests(text: string, file: string): Manifest[] {
  * the stream reader, which hands it what it cannot decide; exported so that tests hold both readers to one answer.
  */
 export function parseYamlCarefully(text: string, file: string): Manifest[] {
-  const lineCounter = new LineCounter();
+  const yaml = yamlLibrary();
+  const lineCounter = new yaml.LineCounter();
   // YAML 1.1, as kubectl and Helm read it (Go's YAML): `defaultMode: 0644` is octal, `yes` a boolean, `<<` merges.
   const manifests: Manifest[] = [];
-  for (const doc of parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, customTags: kubectlScalarTags })) {
+  for (const doc of yaml.parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, customTags: kubectlScalarTags })) {
     const error = doc.errors[0];
     if (error) {
       // An error at the very end (an unclosed quote or bracket) is reported on the last line that has text.
@@ -114,7 +115,7 @@ export function parseYamlCarefully(text: string, file: string): Manifest[] {
       throw new InputError(file, line, yamlErrorDetail(error.code, error.message, text, error.pos[0], col));
     }
     const contents = doc.contents as YamlNode | null;
-    if (contents === null || (isScalar(contents) && contents.value === null)) continue;
+    if (contents === null || (yaml.isScalar(contents) && contents.value === null)) continue;
     const line = lineOf(contents, lineCounter);
     let value: unknown;
     try {
@@ -413,8 +414,9 @@ function collect(value: unknown, source: { file: string; line: number }, itemLin
 
 /** The lines of the items of a List node (nested Lists included, through the recursion of `collect`). */
 function yamlItemLines(node: YamlNode | undefined, lineCounter: LineCounter): ItemLines {
-  const items = isMap(node) ? node.get('items', true) : undefined;
-  const nodes = isSeq(items) ? items.items as YamlNode[] : [];
+  const yaml = yamlLibrary();
+  const items = yaml.isMap(node) ? node.get('items', true) : undefined;
+  const nodes = yaml.isSeq(items) ? items.items as YamlNode[] : [];
   return {
     line: (i) => (nodes[i] ? lineOf(nodes[i], lineCounter) : undefined),
     of: (i) => yamlItemLines(nodes[i], lineCounter),

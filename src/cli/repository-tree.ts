@@ -1,16 +1,13 @@
 // Reading a repository tree for `rwop audit`: files that are not Kubernetes manifests are skipped with a reason
 // (never an error unless --strict), ignore files and git's ignore rules are honoured, kustomizations are rendered
 // with `kubectl kustomize`, and Helm charts and unrendered templates are named with the way to audit them.
-import { execFile } from 'child_process';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import ignore from 'ignore';
-import type { Ignore } from 'ignore';
-import { parse as parseYaml } from 'yaml';
 import type { Manifest } from '../rules';
 import { InputError } from './errors';
 import { InputBudget } from './input-limit';
+import { childProcess, ignoreLibrary, yamlLibrary } from './lazy';
 import type { CliIO } from './main';
 import { isBlankInput, parseManifests, readManifestInputs, readText, statOrThrow } from './read-manifests';
 import type { ReadOptions } from './read-manifests';
@@ -75,7 +72,7 @@ interface Dir {
 
 /** The filters of one given directory: patterns relative to it, and the paths git ignores in it. */
 interface Filters {
-  readonly patterns: Ignore;
+  readonly patterns: PathFilter;
   readonly gitIgnored: ReadonlySet<string>;
 }
 
@@ -97,7 +94,7 @@ class TreeReader {
   /** Directories a rendered kustomization already takes in (its resources, bases and components). */
   private readonly consumedDirs = new Set<string>();
   /** The working directory's patterns, for files named on the command line (read once: pre-commit names many). */
-  private cwdPatterns?: Promise<Ignore>;
+  private cwdPatterns?: Promise<PathFilter>;
 
   constructor(private readonly io: CliIO, private readonly options: TreeOptions, private readonly budget: InputBudget) {}
 
@@ -238,7 +235,7 @@ class TreeReader {
   private async markConsumed(dir: Dir, kustomization: string): Promise<void> {
     let spec: unknown;
     try {
-      spec = parseYaml(await fs.readFile(path.join(dir.absolute, kustomization), 'utf8'));
+      spec = yamlLibrary().parse(await fs.readFile(path.join(dir.absolute, kustomization), 'utf8'));
     } catch {
       return; // kubectl says what is wrong with it
     }
@@ -321,14 +318,25 @@ function isIgnored(filters: Filters, relative: string): boolean {
   return filters.gitIgnored.has(relative) || filters.patterns.ignores(relative);
 }
 
+/** What a set of gitignore-style patterns says of a relative path. */
+interface PathFilter {
+  ignores(relative: string): boolean;
+}
+
+/** No pattern at all: the gitignore matcher is not even loaded. */
+const NO_PATTERNS: PathFilter = { ignores: () => false };
+
 /** `--exclude` patterns and the `.rwopignore` file at the root of `dir`, both in gitignore syntax. */
-async function patternsOf(dir: string, exclude: readonly string[]): Promise<Ignore> {
-  const patterns = ignore().add([...exclude]);
+async function patternsOf(dir: string, exclude: readonly string[]): Promise<PathFilter> {
+  let ignoreFile: string | undefined;
   try {
-    patterns.add(await fs.readFile(path.join(dir, IGNORE_FILE), 'utf8'));
+    ignoreFile = await fs.readFile(path.join(dir, IGNORE_FILE), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(path.join(dir, IGNORE_FILE), undefined, `cannot read: ${(e as Error).message}`);
   }
+  if (exclude.length === 0 && ignoreFile === undefined) return NO_PATTERNS;
+  const patterns = ignoreLibrary()().add([...exclude]);
+  if (ignoreFile !== undefined) patterns.add(ignoreFile);
   return patterns;
 }
 
@@ -339,7 +347,7 @@ async function patternsOf(dir: string, exclude: readonly string[]): Promise<Igno
  */
 async function gitIgnoredPaths(dir: string): Promise<Set<string>> {
   const output = await new Promise<string | undefined>((resolve) => {
-    execFile('git', ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'],
+    childProcess().execFile('git', ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'],
       { cwd: dir, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout) => resolve(error ? undefined : stdout));
   });
@@ -348,7 +356,7 @@ async function gitIgnoredPaths(dir: string): Promise<Set<string>> {
 
 function kubectlKustomize(dir: string, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('kubectl', ['kustomize', dir], { maxBuffer: maxBytes, encoding: 'utf8' }, (error, stdout, stderr) => {
+    childProcess().execFile('kubectl', ['kustomize', dir], { maxBuffer: maxBytes, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { stderr }));
       else resolve(stdout);
     });

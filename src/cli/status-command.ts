@@ -1,12 +1,14 @@
 // `rwop status`: reads a live cluster (through kubectl) or a dump of one, prints the report of ./status.ts as text or JSON, exits 1 when something
 // waits on a held claim, a holder is stuck or an RWOP claim is not CSI, so that it can run from cron or an alert.
-import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs, readPathsOrStdin } from './command';
-import type { Command } from './command';
+import type { Manifest } from '../rules';
+import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs } from './command';
 import { UsageError } from './errors';
 import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import { kubectlGetArgs, readCluster } from './kubectl-live';
 import type { LiveTarget } from './kubectl-live';
 import type { CliIO } from './main';
+import { readManifestInputs } from './read-manifests';
+import type { ReadOptions } from './read-manifests';
 import { parseRfc3339 } from './rfc3339';
 import type { ClaimStatus, HolderStatus, StatusReport, WaitingPod } from './status';
 import { analyzeStatus, DEFAULT_STUCK_AFTER_SECONDS, formatDuration, newestTimestamp } from './status';
@@ -54,12 +56,6 @@ ReadWriteOncePod claim that is not CSI; 2 bad usage, input that is unreadable or
 kubectl could not read the cluster (not found, server unreachable, a list forbidden).
 `;
 
-export const statusCommand: Command = {
-  name: 'status',
-  summary: 'show who holds each ReadWriteOncePod claim of the cluster (or a dump of it), who waits and why',
-  run: runStatus,
-};
-
 interface StatusArgs {
   readonly paths: readonly string[];
   /** Set when the objects come from the cluster, not from paths or stdin. */
@@ -72,7 +68,8 @@ interface StatusArgs {
   readonly help: boolean;
 }
 
-async function runStatus(args: readonly string[], io: CliIO): Promise<number> {
+/** `rwop status <args...>`: its exit code. */
+export async function runStatus(args: readonly string[], io: CliIO): Promise<number> {
   const options = parseStatusArgs(args);
   if (options.help) {
     io.stdout(HELP);
@@ -90,6 +87,15 @@ async function runStatus(args: readonly string[], io: CliIO): Promise<number> {
   io.stdout(options.format === 'json' ? formatStatusJson(report, nowSource, exitCode) : formatStatusText(report, nowSource, exitCode));
   if (manifests.length === 0) io.stderr('rwop status: warning: the input holds no Kubernetes object\n');
   return exitCode;
+}
+
+/**
+ * The objects in `paths`, or on stdin when no path is given. Stdin that is a terminal is a UsageError carrying
+ * `noInput`, the hint of what to give it. A blank input is refused unless `options.allowEmpty`.
+ */
+async function readPathsOrStdin(paths: readonly string[], io: CliIO, noInput: string, options: ReadOptions = {}): Promise<Manifest[]> {
+  if (paths.length === 0 && io.stdinIsTTY) throw new UsageError(noInput);
+  return readManifestInputs(paths.length === 0 ? ['-'] : paths, io, options);
 }
 
 function parseStatusArgs(args: readonly string[]): StatusArgs {

@@ -9,6 +9,7 @@
 // anchors (aliases must be counted, so that an alias bomb is refused), a List whose items it cannot locate exactly,
 // and any text that js-yaml rejects (the careful reader then names the line and column of the problem).
 import * as jsYaml from 'js-yaml';
+import { lazy } from './lazy';
 import { booleanScalar, isNullScalar, mayBeNumber, numberScalar } from './yaml-scalars';
 
 /** One document of the stream, read. */
@@ -49,7 +50,7 @@ export function readYamlStream(text: string): StreamPart[] | undefined {
     }
     let value: unknown;
     try {
-      value = jsYaml.load(segment.text, { schema: KUBECTL_SCHEMA });
+      value = jsYaml.load(segment.text, { schema: kubectlSchema() });
     } catch {
       // The careful reader reports the problem with its line and column.
       return undefined;
@@ -176,8 +177,8 @@ function lineEnd(text: string, from: number): number {
 /** `<<` as a key merges the mapping it names into its own (js-yaml merges keys of this tag). */
 const MERGE_TYPE = new jsYaml.Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: unknown) => data === '<<' });
 
-/** Plain scalars as kubectl reads them (see yaml-scalars.ts); everything else is a string. */
-const KUBECTL_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
+/** Plain scalars as kubectl reads them (see yaml-scalars.ts); everything else is a string. Built on first use. */
+const kubectlSchema = lazy(() => jsYaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     new jsYaml.Type('tag:yaml.org,2002:null', {
       kind: 'scalar',
@@ -196,4 +197,4 @@ const KUBECTL_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
     }),
     MERGE_TYPE,
   ],
-});
+}));

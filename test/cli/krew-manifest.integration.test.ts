@@ -19,15 +19,17 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A package tarball as npm pack writes it (everything under `package/`), with the bundled command inside. */
+/** A package tarball as npm pack writes it (everything under `package/`), with the command inside as compile builds it. */
 async function packTarball(version: string): Promise<string> {
   const pkg = path.join(dir, 'pack', 'package');
   fs.mkdirSync(path.join(pkg, 'lib', 'cli'), { recursive: true });
   fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'cdk8s-rwop', version }));
   fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(pkg, 'LICENSE'));
-  const bundle = path.join(pkg, 'lib', 'cli', 'rwop.js');
-  await build({ entryPoints: [path.join(ROOT, 'src', 'cli', 'bin.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, logLevel: 'warning' });
-  fs.chmodSync(bundle, 0o755);
+  const options = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' } as const;
+  await build({ ...options, entryPoints: [path.join(ROOT, 'src', 'cli', 'bin.ts')], outfile: path.join(pkg, 'lib', 'cli', 'rwop-bundle.js') });
+  const launcher = path.join(pkg, 'lib', 'cli', 'rwop.js');
+  await build({ ...options, entryPoints: [path.join(ROOT, 'src', 'cli', 'launch.ts')], outfile: launcher });
+  fs.chmodSync(launcher, 0o755);
   const tarball = path.join(dir, `cdk8s-rwop-${version}.tgz`);
   execFileSync('tar', ['-czf', tarball, '-C', path.join(dir, 'pack'), 'package']);
   return tarball;
@@ -83,7 +85,7 @@ test('a file not named as npm pack names the tarball is refused', () => {
 
 test('the compile task leaves the bundled command executable, so that the package tarball carries the mode krew keeps', () => {
   const steps: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks.compile.steps.map((step: any) => step.exec);
-  const bundled = steps.findIndex((step) => /^esbuild src\/cli\/bin\.ts .*--outfile=lib\/cli\/rwop\.js/.test(step ?? ''));
+  const bundled = steps.findIndex((step) => /^esbuild src\/cli\/bin\.ts .* && esbuild src\/cli\/launch\.ts .*--outfile=lib\/cli\/rwop\.js/.test(step ?? ''));
   expect(bundled).toBeGreaterThanOrEqual(0);
   expect(steps.slice(bundled + 1)).toContain('chmod +x lib/cli/rwop.js');
 });
