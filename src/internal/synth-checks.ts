@@ -4,8 +4,8 @@
 // One validation per app, on its root. cdk8s runs every validation of the app once before writing and again before
 // rendering each chart (`app.synth()` and `app.synthYaml()`: 1 + the number of charts; `Testing.synth(chart)`: 1), and
 // passes a validation nothing that tells these apart. So every run renders afresh what the rules read, and nothing
-// that could go stale is kept: the rules run again only when that rendering differs from the last one they saw, and
-// warnings are printed again only once our objects have been written since (cdk8s renders each object once per synth).
+// that could go stale is kept: the rules run again only when that rendering differs from the last one they saw.
+// Warnings are printed when a synth starts writing our objects (each is written once per synth), not per validation.
 import { createHash } from 'crypto';
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -75,13 +75,35 @@ const WRITE_MARKER = 'rwop.dev/written';
 
 class AppChecks {
   public readonly secretKeyChecks: SecretKeyCheck[] = [];
-  /** Renders of our objects other than the checks' own: cdk8s writing them at synth, or a direct `toJson()`. */
-  private writes = 0;
-  /** `writes` when warnings were last printed; printed again once our objects have been written since. */
-  private reportedAtWrites?: number;
-  /** What the rules last saw (a digest of the rendering) and found. */
+  /** What the rules last saw (a digest of the rendering), and what they found about our objects. */
   private lastInput?: string;
   private lastFindings: Finding[] = [];
+  /** How many objects are ours, at the last validation. */
+  private ownObjects = 0;
+  /** Renders of our objects other than the checks' own: cdk8s writing them at synth, or a direct `toJson()`. */
+  private writes = 0;
+  /** `writes` when warnings were last printed, and the validations run since. */
+  private printedAtWrites?: number;
+  private validationsSincePrint = 0;
+  /** `writes` when construct paths were last recorded. */
+  private recordedAtWrites?: number;
+  /**
+   * One marker for all our objects of the app: resolves to nothing, and prints the warnings when a synth starts
+   * writing our objects (the first write after a validation, once all our objects were written since the last print).
+   */
+  private readonly writeMarker = Lazy.any({
+    produce: () => {
+      if (checksRendering) return undefined;
+      const writtenSince = this.printedAtWrites === undefined ? Infinity : this.writes - this.printedAtWrites;
+      if (this.validationsSincePrint > 0 && writtenSince >= this.ownObjects) {
+        this.printedAtWrites = this.writes;
+        this.validationsSincePrint = 0;
+        this.printWarnings(this.lastFindings.filter((found) => found.severity === 'warning'));
+      }
+      this.writes++;
+      return undefined;
+    },
+  });
 
   public constructor(private readonly root: IConstruct) {}
 
@@ -96,37 +118,39 @@ class AppChecks {
     } finally {
       checksRendering = false;
     }
+    // The digest covers every object's path too, so whether an object is ours cannot change while it stays the same.
     const input = createHash('sha1').update(JSON.stringify(manifests)).digest('base64');
     const changed = input !== this.lastInput;
     if (changed) {
-      this.lastFindings = runRules(manifests);
+      const byPath = new Map(apiObjects.map((apiObject) => [apiObject.node.path, apiObject]));
+      this.lastFindings = runRules(manifests)
+        .filter((found) => !found.suppressed && found.severity !== 'info')
+        .filter((found) => found.objects.some((ref) => isOwn(byPath.get(ref.source?.constructPath ?? ''))));
       this.lastInput = input;
     }
-    const byPath = new Map(apiObjects.map((apiObject) => [apiObject.node.path, apiObject]));
-    const ours = this.lastFindings
-      .filter((found) => !found.suppressed)
-      .filter((found) => found.objects.some((ref) => isOwn(byPath.get(ref.source?.constructPath ?? ''))));
-    this.markOwnObjects(apiObjects);
-    if (changed || this.reportedAtWrites !== this.writes) {
-      this.reportedAtWrites = this.writes;
-      this.printWarnings(ours.filter((found) => found.severity === 'warning'));
+    this.ownObjects = this.markOwnObjects(apiObjects);
+    this.validationsSincePrint++;
+    if (changed || this.recordedAtWrites !== this.writes) {
+      this.recordedAtWrites = this.writes;
       this.recordConstructPaths(manifests);
     }
-    return [...secretErrors, ...ours.filter((found) => found.severity === 'error').map(describe)];
+    return [...secretErrors, ...this.lastFindings.filter((found) => found.severity === 'error').map(describe)];
   }
 
-  /** Gives each of our objects a marker that resolves to nothing and counts the object's renders. */
-  private markOwnObjects(apiObjects: readonly ApiObject[]): void {
+  /**
+   * Gives each of our objects the marker (a metadata entry that renders as nothing: the output is unchanged); returns
+   * how many objects are ours.
+   */
+  private markOwnObjects(apiObjects: readonly ApiObject[]): number {
+    let own = 0;
     for (const apiObject of apiObjects) {
-      if (MARKED.has(apiObject) || !isOwn(apiObject)) continue;
+      if (!isOwn(apiObject)) continue;
+      own++;
+      if (MARKED.has(apiObject)) continue;
       MARKED.add(apiObject);
-      apiObject.metadata.add(WRITE_MARKER, Lazy.any({
-        produce: () => {
-          if (!checksRendering) this.writes++;
-          return undefined;
-        },
-      }));
+      apiObject.metadata.add(WRITE_MARKER, this.writeMarker);
     }
+    return own;
   }
 
   private secretKeyErrors(apiObjects: readonly ApiObject[]): string[] {
