@@ -108,13 +108,14 @@ class AppChecks {
   public constructor(private readonly root: IConstruct) {}
 
   public validate(): string[] {
-    const apiObjects = this.root.node.findAll().filter(ApiObject.isApiObject);
+    const constructs = this.root.node.findAll();
+    const apiObjects = constructs.filter(ApiObject.isApiObject);
     let manifests: Manifest[];
     let secretErrors: string[];
     checksRendering = true;
     try {
       manifests = apiObjects.map((apiObject) => ({ object: renderForRules(apiObject), source: { constructPath: apiObject.node.path } }));
-      secretErrors = this.secretKeyErrors(apiObjects);
+      secretErrors = this.secretKeyErrors(constructs, apiObjects);
     } finally {
       checksRendering = false;
     }
@@ -153,14 +154,16 @@ class AppChecks {
     return own;
   }
 
-  private secretKeyErrors(apiObjects: readonly ApiObject[]): string[] {
+  private secretKeyErrors(constructs: readonly IConstruct[], apiObjects: readonly ApiObject[]): string[] {
     if (this.secretKeyChecks.length === 0) return [];
+    // A construct that failed and was removed from its scope is not checked.
+    const inApp = new Set(constructs);
     const secrets = new Map<string, ApiObject>();
     for (const apiObject of apiObjects) {
       const key = secretKey(apiObject.metadata.namespace, apiObject.name);
       if (apiObject.kind === 'Secret' && !secrets.has(key)) secrets.set(key, apiObject);
     }
-    return this.secretKeyChecks.flatMap((check) => {
+    return this.secretKeyChecks.filter((check) => inApp.has(check.construct)).flatMap((check) => {
       const secret = check.credentials.secret instanceof kplus.Secret
         ? ApiObject.of(check.credentials.secret)
         : secrets.get(secretKey(check.namespace, check.credentials.secretName));

@@ -39,7 +39,8 @@ test.each(cases)('%s: the findings are the same when objects of other kinds are 
 
 test('an identity keeps apiVersion, kind, name, namespace and annotations, and drops the rest', () => {
   const object = {
-    apiVersion: 'v1', kind: 'Service',
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: { name: 'db', namespace: 'shop', labels: { app: 'db' }, annotations: { 'rwop.dev/suppress': 'x' } },
     spec: { selector: { app: 'db' } },
   };
