@@ -1,18 +1,28 @@
 // Synth-time face of the rules engine: our constructs run the rules over the whole app at synth, so a
 // hazard that spans objects (a Job mounting our claim, an HPA scaling our Deployment) fails `cdk8s synth` early.
-import { ApiObject } from 'cdk8s';
+//
+// One validation per app, on its root. cdk8s runs every validation of the app once before writing and again before
+// rendering each chart (`app.synth()` and `app.synthYaml()`: 1 + the number of charts; `Testing.synth(chart)`: 1), and
+// passes a validation nothing that tells these apart. So every run renders afresh what the rules read, and nothing
+// that could go stale is kept: the rules run again only when that rendering differs from the last one they saw.
+// Warnings are printed when a synth starts writing our objects (each is written once per synth), not per validation.
+import { createHash } from 'crypto';
+import { ApiObject, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { recordsConstructMetadata, writeConstructPaths } from './construct-paths';
-import { runRules } from '../rules';
+import { invalidProp } from './errors';
+import { identityOf, isContentKind, runRules } from '../rules';
 import type { Finding, Manifest } from '../rules';
+import type { DatabaseCredentials } from '../workloads/database-credentials';
 
 /** Context key that silences the warnings printed at synth: `app.node.setContext('rwop:synthWarnings', false)`. */
 const SYNTH_WARNINGS_CONTEXT = 'rwop:synthWarnings';
 
 /** Constructs of this library: a finding fails synth only when one of its objects was emitted by one of these. */
 const OWN_CONSTRUCTS = new WeakSet<IConstruct>();
-/** Roots (apps) that already carry the validation, so that it runs once per synth however many constructs we add. */
-const CHECKED_ROOTS = new WeakSet<IConstruct>();
+/** The checks of each app, by root. */
+const APP_CHECKS = new WeakMap<IConstruct, AppChecks>();
 
 /**
  * Registers `construct` as one of ours and makes sure its app runs the rules engine at synth (`app.synth()`,
@@ -23,110 +33,188 @@ const CHECKED_ROOTS = new WeakSet<IConstruct>();
  */
 export function addSynthChecks(construct: IConstruct): void {
   OWN_CONSTRUCTS.add(construct);
+  appChecksOf(construct);
+}
+
+/**
+ * At synth, checks the keys of a database's `credentials` against the Secret they name when the app defines it: a
+ * missing key stops the container at start ("couldn't find key password in Secret ...", CreateContainerConfigError).
+ * The Secret is the kplus Secret given, or a Secret of the app with the name given in `namespace`; a Secret the app
+ * does not define, or defines without any data (filled in by something else), is not checked.
+ */
+export function addSecretKeyCheck(
+  construct: IConstruct, kind: string, prop: string, credentials: DatabaseCredentials, namespace: string | undefined,
+): void {
+  appChecksOf(construct).secretKeyChecks.push({ construct, kind, prop, credentials, namespace });
+}
+
+function appChecksOf(construct: IConstruct): AppChecks {
   const root = construct.node.root;
-  if (CHECKED_ROOTS.has(root)) return;
-  CHECKED_ROOTS.add(root);
-  root.node.addValidation({ validate: () => synthErrors(root) });
+  let checks = APP_CHECKS.get(root);
+  if (!checks) {
+    const created = new AppChecks(root);
+    root.node.addValidation({ validate: () => created.validate() });
+    APP_CHECKS.set(root, created);
+    checks = created;
+  }
+  return checks;
 }
 
-function synthErrors(root: IConstruct): string[] {
-  const apiObjects = root.node.findAll().filter(ApiObject.isApiObject);
-  const insideAppSynth = isChartRenderInsideAppSynth();
-  if (insideAppSynth && apiObjects.every((apiObject) => CHECKED.has(apiObject))) {
-    // The app-wide validation of this same synth checked exactly these objects and found nothing: cdk8s validates
-    // again before rendering each chart, with no user code in between.
-    return [];
-  }
-  const byPath = new Map<string, ApiObject>();
-  const rendered = new Map<ApiObject, any>();
-  const manifests: Manifest[] = apiObjects.map((apiObject) => {
-    const constructPath = apiObject.node.path;
-    byPath.set(constructPath, apiObject);
-    forgetRendering(apiObject);
-    const object = apiObject.toJson();
-    rendered.set(apiObject, object);
-    return { object, source: { constructPath } };
+interface SecretKeyCheck {
+  readonly construct: IConstruct;
+  readonly kind: string;
+  readonly prop: string;
+  readonly credentials: DatabaseCredentials;
+  readonly namespace: string | undefined;
+}
+
+/** Our objects carry a marker that counts their renders; set while the checks render, which are not writes. */
+let checksRendering = false;
+const MARKED = new WeakSet<ApiObject>();
+const WRITE_MARKER = 'rwop.dev/written';
+
+class AppChecks {
+  public readonly secretKeyChecks: SecretKeyCheck[] = [];
+  /** What the rules last saw (a digest of the rendering), and what they found about our objects. */
+  private lastInput?: string;
+  private lastFindings: Finding[] = [];
+  /** How many objects are ours, at the last validation. */
+  private ownObjects = 0;
+  /** Renders of our objects other than the checks' own: cdk8s writing them at synth, or a direct `toJson()`. */
+  private writes = 0;
+  /** `writes` when warnings were last printed, and the validations run since. */
+  private printedAtWrites?: number;
+  private validationsSincePrint = 0;
+  /** `writes` when construct paths were last recorded. */
+  private recordedAtWrites?: number;
+  /**
+   * One marker for all our objects of the app: resolves to nothing, and prints the warnings when a synth starts
+   * writing our objects (the first write after a validation, once all our objects were written since the last print).
+   */
+  private readonly writeMarker = Lazy.any({
+    produce: () => {
+      if (checksRendering) return undefined;
+      const writtenSince = this.printedAtWrites === undefined ? Infinity : this.writes - this.printedAtWrites;
+      if (this.validationsSincePrint > 0 && writtenSince >= this.ownObjects) {
+        this.printedAtWrites = this.writes;
+        this.validationsSincePrint = 0;
+        this.printWarnings(this.lastFindings.filter((found) => found.severity === 'warning'));
+      }
+      this.writes++;
+      return undefined;
+    },
   });
-  const ours = runRules(manifests)
-    .filter((found) => !found.suppressed)
-    .filter((found) => found.objects.some((ref) => isOwn(byPath.get(ref.source?.constructPath ?? ''))));
-  const errors = ours.filter((found) => found.severity === 'error').map(describe);
-  if (!insideAppSynth) {
-    // The chart renders inside the same app.synth() come back here with the same objects: say it once per synth.
-    printWarnings(root, ours.filter((found) => found.severity === 'warning'));
-    recordConstructPaths(root, rendered);
+
+  public constructor(private readonly root: IConstruct) {}
+
+  public validate(): string[] {
+    const constructs = this.root.node.findAll();
+    const apiObjects = constructs.filter(ApiObject.isApiObject);
+    let manifests: Manifest[];
+    let secretErrors: string[];
+    checksRendering = true;
+    try {
+      manifests = apiObjects.map((apiObject) => ({ object: renderForRules(apiObject), source: { constructPath: apiObject.node.path } }));
+      secretErrors = this.secretKeyErrors(constructs, apiObjects);
+    } finally {
+      checksRendering = false;
+    }
+    // The digest covers every object's path too, so whether an object is ours cannot change while it stays the same.
+    const input = createHash('sha1').update(JSON.stringify(manifests)).digest('base64');
+    const changed = input !== this.lastInput;
+    if (changed) {
+      const byPath = new Map(apiObjects.map((apiObject) => [apiObject.node.path, apiObject]));
+      this.lastFindings = runRules(manifests)
+        .filter((found) => !found.suppressed && found.severity !== 'info')
+        .filter((found) => found.objects.some((ref) => isOwn(byPath.get(ref.source?.constructPath ?? ''))));
+      this.lastInput = input;
+    }
+    this.ownObjects = this.markOwnObjects(apiObjects);
+    this.validationsSincePrint++;
+    if (changed || this.recordedAtWrites !== this.writes) {
+      this.recordedAtWrites = this.writes;
+      this.recordConstructPaths(manifests);
+    }
+    return [...secretErrors, ...this.lastFindings.filter((found) => found.severity === 'error').map(describe)];
   }
-  if (errors.length === 0 && !insideAppSynth) rendered.forEach(reuseRenderingOnce);
+
+  /**
+   * Gives each of our objects the marker (a metadata entry that renders as nothing: the output is unchanged); returns
+   * how many objects are ours.
+   */
+  private markOwnObjects(apiObjects: readonly ApiObject[]): number {
+    let own = 0;
+    for (const apiObject of apiObjects) {
+      if (!isOwn(apiObject)) continue;
+      own++;
+      if (MARKED.has(apiObject)) continue;
+      MARKED.add(apiObject);
+      apiObject.metadata.add(WRITE_MARKER, this.writeMarker);
+    }
+    return own;
+  }
+
+  private secretKeyErrors(constructs: readonly IConstruct[], apiObjects: readonly ApiObject[]): string[] {
+    if (this.secretKeyChecks.length === 0) return [];
+    // A construct that failed and was removed from its scope is not checked.
+    const inApp = new Set(constructs);
+    const secrets = new Map<string, ApiObject>();
+    for (const apiObject of apiObjects) {
+      const key = secretKey(apiObject.metadata.namespace, apiObject.name);
+      if (apiObject.kind === 'Secret' && !secrets.has(key)) secrets.set(key, apiObject);
+    }
+    return this.secretKeyChecks.filter((check) => inApp.has(check.construct)).flatMap((check) => {
+      const secret = check.credentials.secret instanceof kplus.Secret
+        ? ApiObject.of(check.credentials.secret)
+        : secrets.get(secretKey(check.namespace, check.credentials.secretName));
+      return secret ? missingKeyErrors(check, secret) : [];
+    });
+  }
+
+  private printWarnings(warnings: readonly Finding[]): void {
+    const setting = this.root.node.tryGetContext(SYNTH_WARNINGS_CONTEXT);
+    if (warnings.length === 0 || setting === false || setting === 'false') return;
+    const lines = warnings.map((found) => `cdk8s-rwop warning ${describe(found)}\n`);
+    process.stderr.write(`${lines.join('')}cdk8s-rwop: ${warnings.length} warning(s) at synth, none fails it; `
+      + `silence them with app.node.setContext('${SYNTH_WARNINGS_CONTEXT}', false)\n`);
+  }
+
+  /** Under `cdk8s synth` with validation plugins, tell the plugin each object's construct path by kind as well as name. */
+  private recordConstructPaths(manifests: readonly Manifest[]): void {
+    const outdir = (this.root as { outdir?: unknown }).outdir;
+    if (!recordsConstructMetadata() || typeof outdir !== 'string') return;
+    writeConstructPaths(outdir, manifests.map(({ object, source }) => ({
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      namespace: object.metadata?.namespace,
+      name: object.metadata?.name,
+      path: source!.constructPath!,
+    })));
+  }
+}
+
+/** The whole object for a kind the rules read; its identity (cheap: no spec is built) for any other. */
+function renderForRules(apiObject: ApiObject): Record<string, any> {
+  if (isContentKind(apiObject.kind)) return apiObject.toJson();
+  return identityOf({ apiVersion: apiObject.apiVersion, kind: apiObject.kind, metadata: apiObject.metadata.toJson() });
+}
+
+function secretKey(namespace: string | undefined, name: string | undefined): string {
+  return `${namespace ?? ''}\u0000${name ?? ''}`;
+}
+
+function missingKeyErrors(check: SecretKeyCheck, secret: ApiObject): string[] {
+  const json = secret.toJson();
+  const keys = [...new Set([...Object.keys(json.data ?? {}), ...Object.keys(json.stringData ?? {})])].sort();
+  if (keys.length === 0) return [];
+  const errors: string[] = [];
+  for (const [keyProp, key] of [['passwordKey', check.credentials.passwordKey], ['usernameKey', check.credentials.usernameKey]] as const) {
+    if (key === undefined || keys.includes(key)) continue;
+    errors.push(invalidProp(check.construct.node.path, check.kind, `${check.prop}.${keyProp}`, key,
+      `Secret ${secret.name} (${secret.node.path}) has no key "${key}", only ${keys.map((each) => `"${each}"`).join(', ')}, `
+      + 'so the container would never start (CreateContainerConfigError); accepted: one of its keys, or add the key to the Secret').message);
+  }
   return errors;
-}
-
-function printWarnings(root: IConstruct, warnings: readonly Finding[]): void {
-  const setting = root.node.tryGetContext(SYNTH_WARNINGS_CONTEXT);
-  if (warnings.length === 0 || setting === false || setting === 'false') return;
-  const lines = warnings.map((found) => `cdk8s-rwop warning ${describe(found)}\n`);
-  process.stderr.write(`${lines.join('')}cdk8s-rwop: ${warnings.length} warning(s) at synth, none fails it; `
-    + `silence them with app.node.setContext('${SYNTH_WARNINGS_CONTEXT}', false)\n`);
-}
-
-/** Under `cdk8s synth` with validation plugins, tell the plugin each object's construct path by kind as well as name. */
-function recordConstructPaths(root: IConstruct, rendered: Map<ApiObject, any>): void {
-  const outdir = (root as { outdir?: unknown }).outdir;
-  if (!recordsConstructMetadata() || typeof outdir !== 'string') return;
-  writeConstructPaths(outdir, [...rendered].map(([apiObject, object]) => ({
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    namespace: object.metadata?.namespace,
-    name: object.metadata?.name,
-    path: apiObject.node.path,
-  })));
-}
-
-/** Objects the last app-wide validation checked and rendered; read only inside the same `app.synth()`. */
-const CHECKED = new WeakSet<ApiObject>();
-
-/**
- * cdk8s validates the app and then renders every object again to write it: hand that next render the JSON the checks
- * just made (rendering is most of what the checks cost). One use only, and every validation outside a chart render
- * drops leftovers and renders afresh, so what cdk8s writes is never stale. The one leftover: after
- * `Testing.synth(chart)` in a multi-chart app, the objects of the other charts keep their rendering until the next
- * synth, so a direct `ApiObject.toJson()` on one of them after changing it would not see the change.
- */
-function reuseRenderingOnce(object: any, apiObject: ApiObject): void {
-  CHECKED.add(apiObject);
-  (apiObject as any)[REUSED_RENDERING] = true;
-  apiObject.toJson = function reuseRendering(this: ApiObject) {
-    dropReusedRendering(this);
-    return object;
-  };
-}
-
-const REUSED_RENDERING = Symbol('cdk8s-rwop.reusedRendering');
-
-function forgetRendering(apiObject: ApiObject): void {
-  CHECKED.delete(apiObject);
-  dropReusedRendering(apiObject);
-}
-
-function dropReusedRendering(apiObject: ApiObject): void {
-  if ((apiObject as any)[REUSED_RENDERING]) {
-    delete (apiObject as any)[REUSED_RENDERING];
-    delete (apiObject as any).toJson;
-  }
-}
-
-/**
- * Whether this validation is one of those cdk8s runs before rendering each chart inside `App.synth()` or
- * `App.synthYaml()` (call stack: `App._synthChart` ← `Chart.toJson` ← `App.synth[Yaml]`; V8 names the static method
- * `Function._synthChart` under source maps), which follow that call's app-wide validation with no user code in between.
- * Read from the stack because cdk8s passes validations nothing; if cdk8s renames these, the answer is false and the
- * checks simply run again.
- */
-function isChartRenderInsideAppSynth(): boolean {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 40;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  return /at (?:App|Function)\._synthChart \([^)]*\)\n\s*at Chart\.toJson \([^)]*\)\n\s*at App\.synth(?:Yaml)? \(/.test(stack);
 }
 
 function isOwn(apiObject: ApiObject | undefined): boolean {

@@ -4,6 +4,7 @@ export { RULES, ruleById } from './all';
 export { runRules, selectRules } from './engine';
 export type { RunOptions } from './engine';
 export { ManifestIndex } from './manifest-index';
+export { CONTENT_KINDS, identityOf, isContentKind } from './kinds-read';
 export { SEVERITIES, compareSeverity, isAtLeast, isSeverity } from './severity';
 export { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from './suppression';
 export { BLOCKS_DRAINS_REASON_ANNOTATION } from './pdb-blocks-drains';

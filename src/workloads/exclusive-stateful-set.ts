@@ -18,8 +18,7 @@ import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, isDns1123Label, isDns1123Subdomain } from '../internal/names';
 import { exactQuantity } from '../internal/quantity';
-import { missingSecretKeyErrors } from '../internal/secret-key-check';
-import { addSynthChecks } from '../internal/synth-checks';
+import { addSecretKeyCheck, addSynthChecks } from '../internal/synth-checks';
 import { requireEnumValue } from '../internal/validate';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
 
@@ -285,7 +284,7 @@ export class ExclusiveStatefulSet extends Construct {
     const credentials = props.container.credentials;
     if (credentials !== undefined) {
       const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-      this.node.addValidation({ validate: () => missingSecretKeyErrors(this, kind, 'container.credentials', credentials, namespace) });
+      addSecretKeyCheck(this, kind, 'container.credentials', credentials, namespace);
     }
     this.disruptionPolicy = props.disruptionPolicy ?? DisruptionPolicy.allowEviction();
     this.disruptionPolicy._validate(path, kind, 'disruptionPolicy', Math.max(this.replicas, 1));

@@ -5,7 +5,7 @@ import { DatabaseEngine } from './database-engine';
 import { SingleWriterOptions, SingleWriterWorkload } from './single-writer-workload';
 import { WorkloadContainer } from './workload-container';
 import { invalidProp, pathOf } from '../internal/errors';
-import { missingSecretKeyErrors } from '../internal/secret-key-check';
+import { addSecretKeyCheck } from '../internal/synth-checks';
 
 /**
  * Properties of a `SingleWriterDatabase`.
@@ -52,7 +52,7 @@ export class SingleWriterDatabase extends SingleWriterWorkload {
     this.credentials = props.credentials;
     this.database = props.database;
     const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-    this.node.addValidation({ validate: () => missingSecretKeyErrors(this, kind, 'credentials', this.credentials, namespace) });
+    addSecretKeyCheck(this, kind, 'credentials', this.credentials, namespace);
   }
 
   /** The host name clients use in the namespace: the Service's name. */

@@ -1,7 +1,8 @@
-import { ApiObject, App, Chart, Size, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ExclusiveVolume, VolumeDataSource, VolumeSnapshot, VolumeSnapshotSource } from '../../src';
 import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from '../../src/rules';
+import { duplicateObject } from '../../src/rules/duplicate-object';
 import { synthValid } from '../volumes/support';
 
 /** A one-replica Recreate Deployment with a pinned image that mounts `claim`. */
@@ -123,14 +124,14 @@ describe('synth-time rule checks', () => {
     expect(synthValid(chart)).toHaveLength(3);
   });
 
-  test('the rendering reused by synth is never stale: a change after one synth shows in the next', () => {
+  test('nothing a synth renders is kept: a change after one synth shows in the next and in a direct render', () => {
     const app = Testing.app();
     const first = new Chart(app, 'First', { namespace: 'db' });
     new ExclusiveVolume(first, 'Data', { storage: Size.gibibytes(1) });
     const second = new Chart(app, 'Second', { namespace: 'db' });
     const config = new kplus.ConfigMap(second, 'Config', { data: { mode: 'before' } });
 
-    // Validating the app renders the objects of both charts; only the first chart is written.
+    // Validating the app renders objects of both charts; only the first chart is written.
     expect(Testing.synth(first)).toHaveLength(1);
     config.addData('added', 'after');
     expect(Testing.synth(second)[0].data).toEqual({ mode: 'before', added: 'after' });
@@ -145,6 +146,9 @@ describe('synth-time rule checks', () => {
     writer(chart, 'Primary', volume);
     const rendered = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
     expect(Testing.synth(chart)).toEqual(rendered);
+    // Our objects now carry the checks' write marker, which renders as nothing.
+    expect(Testing.synth(chart)).toEqual(rendered);
+    expect(chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson())).toEqual(rendered);
   });
 });
 
@@ -158,23 +162,68 @@ describe('synth-time checks inside one app.synth()', () => {
     return { app, first, second, volume, deployment };
   }
 
-  test('renders each object once for the checks and reuses that rendering to write it, in every chart', () => {
-    const { app } = twoCharts();
-    const apiObjects = app.node.findAll().filter(ApiObject.isApiObject);
-    // Count the real renders: calls of each generated L1 class's own toJson (a reused rendering is an own property).
-    const spies = [...new Set(apiObjects.map((o) => Object.getPrototypeOf(o)))].map((proto) => jest.spyOn(proto, 'toJson'));
+  /** Counts the runs of the rules engine (each run checks every rule once) while `run` synthesizes. */
+  function rulesRuns(run: () => void): number {
+    const spy = jest.spyOn(duplicateObject, 'check');
     try {
-      const yaml = app.synthYaml();
-      expect(yaml).toContain('kind: PersistentVolumeClaim');
-      expect(yaml).toContain('kind: Deployment');
-      const renders = new Map<string, number>();
-      for (const spy of spies) {
-        for (const self of spy.mock.contexts as ApiObject[]) renders.set(self.node.path, (renders.get(self.node.path) ?? 0) + 1);
-      }
-      expect(Object.fromEntries(renders)).toEqual(Object.fromEntries(apiObjects.map((o) => [o.node.path, 1])));
+      run();
+      return spy.mock.calls.length;
     } finally {
-      spies.forEach((spy) => spy.mockRestore());
+      spy.mockRestore();
     }
+  }
+
+  test('the rules run once per app.synth() of two charts, though cdk8s validates the app three times', () => {
+    const { app, second, volume } = twoCharts();
+    const validations = jest.fn(() => []);
+    app.node.addValidation({ validate: validations });
+    expect(rulesRuns(() => app.synth())).toBe(1);
+    expect(validations).toHaveBeenCalledTimes(3);
+    // Unchanged, the next synth renders again but finds the same input: the rules' answer stands.
+    expect(rulesRuns(() => app.synth())).toBe(0);
+    // Changed, it runs them once more.
+    writer(second, 'Second', volume);
+    expect(rulesRuns(() => expect(() => app.synth()).toThrow(/rwop-claim-shared: /))).toBe(1);
+    // Testing.synth(chart) validates the app once.
+    validations.mockClear();
+    expect(() => Testing.synth(second)).toThrow(/rwop-claim-shared: /);
+    expect(validations).toHaveBeenCalledTimes(1);
+  });
+
+  test('the checks render only what the rules read: a Service is rendered once, to be written', () => {
+    const { app } = twoCharts();
+    const service = new kplus.Service(app.node.findChild('Second') as Chart, 'Service', { ports: [{ port: 80 }] });
+    const chart = app.node.findChild('First') as Chart;
+    new ExclusiveVolume(chart, 'Other', { storage: Size.gibibytes(1) });
+    const serviceObject = ApiObject.of(service);
+    const claimObject = app.node.findAll().filter(ApiObject.isApiObject).find((o) => o.kind === 'PersistentVolumeClaim')!;
+    const serviceRenders = jest.spyOn(serviceObject, 'toJson');
+    const claimRenders = jest.spyOn(claimObject, 'toJson');
+    try {
+      app.synthYaml();
+      // Written once by cdk8s; the claim is also rendered by each of the three validations.
+      expect(serviceRenders).toHaveBeenCalledTimes(1);
+      expect(claimRenders).toHaveBeenCalledTimes(4);
+    } finally {
+      serviceRenders.mockRestore();
+      claimRenders.mockRestore();
+    }
+  });
+
+  test('after a synth no object of the app has a toJson of its own', () => {
+    const { app } = twoCharts();
+    app.synth();
+    const apiObjects = app.node.findAll().filter(ApiObject.isApiObject);
+    expect(apiObjects.length).toBe(2);
+    expect(apiObjects.filter((o) => Object.prototype.hasOwnProperty.call(o, 'toJson')).map((o) => o.node.path)).toEqual([]);
+  });
+
+  test('a change to an object after a first synth is seen by the second: a Deployment scaled by an escape hatch', () => {
+    const { app, deployment } = twoCharts();
+    expect(() => app.synth()).not.toThrow();
+    ApiObject.of(deployment).addJsonPatch(JsonPatch.replace('/spec/replicas', 2));
+    expect(() => app.synth()).toThrow(/rwop-claim-replicated: /);
+    expect(() => Testing.synth(app.node.findChild('First') as Chart)).toThrow(/rwop-claim-replicated: /);
   });
 
   test('a change between two synths is seen by the checks and written', () => {

@@ -80,6 +80,15 @@ describe('warnings at synth', () => {
     }
   });
 
+  test('printed once per synth in an app of three charts, which cdk8s validates four times per synth', () => {
+    const app = newApp();
+    sleepyWorkload(app);
+    new Chart(app, 'Other', { namespace: 'other' });
+    new Chart(app, 'Third', { namespace: 'third' });
+    const warningLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('cdk8s-rwop warning ')).length;
+    for (const run of [1, 2]) expect({ run, lines: warningLines(synth(app).stderr) }).toEqual({ run, lines: 1 });
+  });
+
   test('the context key rwop:synthWarnings=false silences them; the synth still succeeds', () => {
     const app = newApp();
     app.node.setContext('rwop:synthWarnings', false);
