@@ -1,11 +1,9 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DatabaseCredentials } from './database-credentials';
 import { DatabaseEngine } from './database-engine';
 import { SingleWriterOptions, SingleWriterWorkload } from './single-writer-workload';
 import { WorkloadContainer } from './workload-container';
 import { invalidProp, pathOf } from '../internal/errors';
-import { addSecretKeyCheck } from '../internal/synth-checks';
 
 /**
  * Properties of a `SingleWriterDatabase`.
@@ -51,8 +49,11 @@ export class SingleWriterDatabase extends SingleWriterWorkload {
     this.engine = props.engine;
     this.credentials = props.credentials;
     this.database = props.database;
-    const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-    addSecretKeyCheck(this, kind, 'credentials', this.credentials, namespace);
+  }
+
+  /** @internal */
+  protected _credentialsProp(): string {
+    return 'credentials';
   }
 
   /** The host name clients use in the namespace: the Service's name. */

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, Duration, Size } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { registerExclusiveMount } from './claim-registry';
@@ -18,7 +18,7 @@ import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
 import { deadlockingRollout } from '../internal/rollout';
-import { addSynthChecks } from '../internal/synth-checks';
+import { addSecretKeyCheck, addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';
 
@@ -225,6 +225,16 @@ export class SingleWriterWorkload extends Construct {
   /** Peers selected by labels so far, to name their selectors uniquely. */
   private peersAllowed = 0;
 
+  /**
+   * The prop that errors about the container's credentials name: `container.credentials` here, the database's own
+   * `credentials` prop in `SingleWriterDatabase`.
+   *
+   * @internal
+   */
+  protected _credentialsProp(): string {
+    return 'container.credentials';
+  }
+
   public constructor(scope: Construct, id: string, props: SingleWriterWorkloadProps) {
     const kind = new.target.name;
     const path = pathOf(scope, id);
@@ -262,6 +272,11 @@ export class SingleWriterWorkload extends Construct {
       registerExclusiveMount(this.volume, path, kind, 'storage');
     }
     addSynthChecks(this);
+    const credentials = props.container.credentials;
+    if (credentials !== undefined) {
+      // The Secret must hold the keys the credentials name, or the pod never starts (CreateContainerConfigError).
+      addSecretKeyCheck(this, kind, this._credentialsProp(), credentials, metadata.namespace ?? Chart.of(this).namespace);
+    }
     this.kind = kind;
     this.port = spec.port;
     this.mountPath = spec.mountPath;

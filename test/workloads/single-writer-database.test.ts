@@ -5,7 +5,8 @@ import {
   GIB_20, appValidationErrors, expectPropError, only, problemFindings, seedCredentials, synthWorkloads, testChart,
 } from './support';
 import {
-  CustomDatabaseEngineOptions, DatabaseCredentials, DatabaseEngine, DatabaseFamily, ExclusiveVolume, SingleWriterDatabase, SingleWriterDatabaseProps,
+  CustomDatabaseEngineOptions, DatabaseCredentials, DatabaseEngine, DatabaseFamily, ExclusiveVolume, SingleWriterDatabase, SingleWriterDatabaseProps, SingleWriterWorkload,
+  WorkloadContainer,
 } from '../../src';
 import { runRules } from '../../src/rules';
 
@@ -395,5 +396,19 @@ describe('credentials against a Secret the app defines, at synth', () => {
     new kplus.Secret(empty, 'Empty', { metadata: { name: 'postgres-secret' } });
     database(empty, DatabaseCredentials.fromSecretName('postgres-secret'));
     expect(appValidationErrors(empty)).toEqual([]);
+  });
+});
+
+describe('a SingleWriterWorkload of an engine checks its credentials against the app too', () => {
+  test('the Secret without the password key fails synth, naming the workload prop container.credentials', () => {
+    const chart = testChart();
+    const secret = new kplus.Secret(chart, 'Secret', { metadata: { name: 'postgres-secret' }, stringData: { 'postgres-password': 'x' } });
+    new SingleWriterWorkload(chart, 'App', {
+      metadata: { name: 'app' },
+      container: WorkloadContainer.fromEngine(DatabaseEngine.postgres({ version: '15.14' }), { credentials: DatabaseCredentials.fromSecret(secret) }),
+      storage: GIB_20,
+    });
+    expect(appValidationErrors(chart)).toEqual([expect.stringContaining('[] Test/App: SingleWriterWorkload prop "container.credentials.passwordKey" is "password"; '
+      + 'Secret postgres-secret (Test/Secret/Resource) has no key "password", only "postgres-password"')]);
   });
 });
