@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `rwop` executable: runs the bundled command beside it (rwop-bundle.js) with V8's compiled code of earlier runs.
 // Compiling the bundle, and then each function the first time it runs, is most of what `rwop` does on a small input.
-// Node 22 and later keep that code themselves (module.enableCompileCache, in the system's temporary directory);
+// Node 22 and later keep that code themselves (module.enableCompileCache, told to use the directory checked below);
 // on Node 20 this file keeps it the same way, one cache file per command. NODE_DISABLE_COMPILE_CACHE=1 turns both off.
 // Nothing but Node's own modules here: this file is what every run compiles without a cache.
 import * as fs from 'fs';
@@ -14,9 +14,11 @@ const BUNDLE = path.join(__dirname, 'rwop-bundle.js');
 /** The commands that get a cache file of their own (each compiles different code); anything else shares one. */
 const CACHED_COMMANDS = ['audit', 'status', 'migrate'];
 
-const { enableCompileCache } = nodeModule as { enableCompileCache?: () => unknown };
+const { enableCompileCache } = nodeModule as { enableCompileCache?: (directory?: string) => unknown };
 if (process.env.NODE_DISABLE_COMPILE_CACHE || enableCompileCache) {
-  enableCompileCache?.();
+  // Never Node's default directory, which another user of the machine could have made first.
+  const directory = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheDirectory();
+  if (directory !== undefined) enableCompileCache?.(directory);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(BUNDLE);
 } else {
@@ -27,7 +29,7 @@ if (process.env.NODE_DISABLE_COMPILE_CACHE || enableCompileCache) {
 function runWithCodeCache(): void {
   // A script starts with `#!` only at its very start: the wrapper comes first, so the line becomes a comment.
   const source = fs.readFileSync(BUNDLE, 'utf8').replace(/^#!/, '//');
-  const cache = cacheFile();
+  const cache = cacheFile(source);
   const cachedData = cache ? readCache(cache) : undefined;
   const script = new vm.Script(nodeModule.wrap(source), { filename: BUNDLE, cachedData });
   if (cache && (cachedData === undefined || script.cachedDataRejected)) {
@@ -47,10 +49,10 @@ interface CacheFile {
 }
 
 /**
- * The command's cache file, in a directory of the system's temporary directory that only this user can write (not
- * used otherwise: code read from it runs as this user). Undefined when there is no such directory.
+ * A directory of the system's temporary directory that only this user can write (code read from it runs as this
+ * user), or undefined when there is no such directory.
  */
-function cacheFile(): CacheFile | undefined {
+function cacheDirectory(): string | undefined {
   try {
     const uid = process.getuid?.();
     const dir = path.join(os.tmpdir(), `rwop-compile-cache${uid === undefined ? '' : `-${uid}`}`);
@@ -58,16 +60,34 @@ function cacheFile(): CacheFile | undefined {
     const stat = fs.lstatSync(dir);
     // eslint-disable-next-line no-bitwise -- the group and others write bits of the permissions
     const writableByOthers = (stat.mode & 0o022) !== 0;
-    if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || writableByOthers) return undefined;
-    const bundle = fs.statSync(BUNDLE);
-    const command = CACHED_COMMANDS.includes(process.argv[2] ?? '') ? process.argv[2] : 'other';
-    return {
-      path: path.join(dir, `${command}.cache`),
-      key: [process.version, process.arch, BUNDLE, bundle.size, bundle.mtimeMs, bundle.ino].join(' '),
-    };
+    return !stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || writableByOthers ? undefined : dir;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The command's cache file, keyed by Node and by the bundle's content: V8 checks only the source's length, and npm
+ * installs every file with the same time, so a cache of another build of the same size would otherwise run old code.
+ */
+function cacheFile(source: string): CacheFile | undefined {
+  const dir = cacheDirectory();
+  if (dir === undefined) return undefined;
+  const command = CACHED_COMMANDS.includes(process.argv[2] ?? '') ? process.argv[2] : 'other';
+  return {
+    path: path.join(dir, `${command}.cache`),
+    key: [process.version, process.arch, BUNDLE, source.length, contentHash(source)].join(' '),
+  };
+}
+
+/** FNV-1a of the text, 32 bits in hex: a change of content, not a secret (the directory is already private). */
+function contentHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    // eslint-disable-next-line no-bitwise -- FNV-1a works on the bits
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash.toString(16);
 }
 
 /** The cached code, when the file holds a cache of this bundle under this Node. */

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -180,6 +180,21 @@ describe('a nightly dump of a PostgreSQL database', () => {
       const run = spawnSync('sh', [file], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', BACKUP_ROOT: dir.path } });
       expect(run.status).toBe(2);
       expect(run.stderr).toBe(`logical-backup-postgres: logical-backup-common.sh is missing next to the script in ${dir.path}\n`);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  test('a dump script run by a bare name never reads a shared part from the working directory (exit 2)', () => {
+    const dir = tempDir('logical-schedule-cwd');
+    try {
+      writeFileSync(join(dir.path, 'logical-backup-postgres.sh'), SCRIPT);
+      // A planted shared part in the working directory, e.g. on the writable backup claim.
+      writeFileSync(join(dir.path, 'logical-backup-common.sh'), 'touch planted\n');
+      const run = spawnSync('sh', ['logical-backup-postgres.sh'], { cwd: dir.path, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', BACKUP_ROOT: dir.path } });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^logical-backup-postgres: run it by its path/);
+      expect(existsSync(join(dir.path, 'planted'))).toBe(false);
     } finally {
       dir.cleanup();
     }

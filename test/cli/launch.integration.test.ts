@@ -92,6 +92,21 @@ if (nodeKeepsItsOwnCache) {
     }
   });
 
+  test('a bundle changed in place, with the same size and time, is compiled afresh (not run from the old cache)', () => {
+    const original = fs.readFileSync(bundle, 'utf8');
+    const { mtime } = fs.statSync(bundle);
+    try {
+      expect(run(['status', '--help']).stdout).toContain('show this help');
+      const changed = original.replace(/show this help/g, 'SHOW THIS HELP');
+      expect(changed.length).toBe(original.length);
+      fs.writeFileSync(bundle, changed);
+      fs.utimesSync(bundle, mtime, mtime);
+      expect(run(['status', '--help']).stdout).toContain('SHOW THIS HELP');
+    } finally {
+      fs.writeFileSync(bundle, original);
+    }
+  });
+
   test('a cache directory others can write is neither read nor written', () => {
     fs.mkdirSync(cacheDir, { mode: 0o777 });
     fs.chmodSync(cacheDir, 0o777);

@@ -76,13 +76,14 @@ check_run_settings() {
     fail 2 "configuration: LOCK_STALE_SECONDS '$LOCK_STALE_SECONDS' must be a whole number of seconds >= 1"
 }
 
-# The value of key $1 in the lock file ("" when absent or unreadable).
+# The value of key $1 in the lock file, or in file $2 when given ("" when absent or unreadable).
 lock_field() {
   lf_value=''
-  if [ -f "$lock" ]; then
+  lf_file=${2:-$lock}
+  if [ -f "$lf_file" ]; then
     while IFS= read -r lf_line || [ -n "$lf_line" ]; do
       case $lf_line in "$1="*) lf_value=${lf_line#*=} ;; esac
-    done <"$lock" 2>/dev/null || true
+    done <"$lf_file" 2>/dev/null || true
   fi
   printf '%s\n' "$lf_value"
 }
@@ -115,10 +116,20 @@ take_lock() {
       return 0
     fi
     [ "$attempt" -eq 1 ] || break
+    stale_token=$(lock_field token)
     reason=$(stale_reason)
     [ -n "$reason" ] || break
+    # Two runs may both find the lock stale. Each moves it aside under a name of its own and then checks that it moved
+    # the lock it judged: the later one has moved the first one's new lock instead, puts it back, and stops.
+    aside="$lock.$token.stale"
+    mv -f -- "$lock" "$aside" 2>/dev/null || continue
+    if [ "$(lock_field token "$aside")" != "$stale_token" ]; then
+      ln -- "$aside" "$lock" 2>/dev/null || true
+      rm -f -- "$aside"
+      break
+    fi
     log "take over the stale lock $LOCK_NAME: $reason"
-    rm -f -- "$lock"
+    rm -f -- "$aside"
   done
   fail 4 "another run holds the lock $lock (pid $(lock_field pid) on $(lock_field host), since $(lock_field started)): nothing done"
 }
@@ -165,16 +176,17 @@ start_run() {
 
 # Writes SHA256SUMS over file $1 and every file of the run ending in $2 (e.g. .dump).
 write_checksums() {
+  # `set -e` does not apply inside a subshell tested by `||`: each step says itself that it failed.
   (
-    cd "$partial"
+    cd "$partial" || exit 1
     first=$1
     suffix=$2
     set --
     for file in *"$suffix"; do
       if [ -f "$file" ]; then set -- "$@" "$file"; fi
     done
-    sha256sum -- "$first" "$@" >SHA256SUMS.tmp
-    mv -- SHA256SUMS.tmp SHA256SUMS
+    sha256sum -- "$first" "$@" >SHA256SUMS.tmp || exit 1
+    mv -- SHA256SUMS.tmp SHA256SUMS || exit 1
   ) || fail 1 "cannot write SHA256SUMS"
 }
 

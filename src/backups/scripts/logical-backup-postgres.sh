@@ -56,7 +56,11 @@ umask 077
 
 readonly SCRIPT_NAME=logical-backup-postgres
 # The lock, the run directories, the marker and the retention, shared with the other logical backup script.
-case $0 in */*) script_dir=${0%/*} ;; *) script_dir=. ;; esac
+# Only from the script's own directory, never the working directory (which may be the writable backup claim).
+case $0 in
+  */*) script_dir=${0%/*} ;;
+  *) printf '%s: %s\n' "$SCRIPT_NAME" "run it by its path (e.g. sh /path/to/$SCRIPT_NAME.sh), so that logical-backup-common.sh is read from its directory" >&2; exit 2 ;;
+esac
 [ -r "$script_dir/logical-backup-common.sh" ] ||
   { printf '%s: %s\n' "$SCRIPT_NAME" "logical-backup-common.sh is missing next to the script in $script_dir" >&2; exit 2; }
 # shellcheck source-path=SCRIPTDIR source=logical-backup-common.sh
