@@ -27,7 +27,7 @@ export class SnapshotEngine {
    * in the cluster. Its claim selector matches exactly the targeted claims, by a label this construct puts on them.
    *
    * Differences from the built-in engine: snapscheduler's pruning counts snapshots that are not ready, so it can delete
-   * the last ready one (backube/snapscheduler#688); it runs no checkpoint before the cut (#569); its schedule has no time
+   * the last ready one (backube/snapscheduler#688); it runs no checkpoint before the cut (backube/snapscheduler#569); its schedule has no time
    * zone (the operator's clock); and with both a count and an age it deletes by whichever is stricter, so this
    * construct takes one of `keepLast` or `keepWithin` for it, and no `failedGrace`.
    *

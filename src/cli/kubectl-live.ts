@@ -1,9 +1,9 @@
 // Reading the objects `rwop status` needs from the cluster itself: one run of the kubectl on PATH with the user's
 // kubeconfig and context, its JSON parsed as a piped dump would be. kubectl (not an HTTP client of ours) keeps every
 // way users authenticate working: exec plugins, OIDC, client certificates, proxies.
-import { spawn } from 'child_process';
 import type { Manifest } from '../rules';
 import { ClusterReadError } from './errors';
+import { childProcess } from './lazy';
 import type { CliIO } from './main';
 import { parseManifests } from './read-manifests';
 import { safeLines } from './terminal-safe';
@@ -51,7 +51,7 @@ export async function readCluster(target: LiveTarget, io: CliIO): Promise<Manife
 function runKubectl(args: readonly string[], io: CliIO): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // stdin is the user's: an exec credential plugin may need to ask for a login.
-    const child = spawn('kubectl', args, { env: io.env ?? process.env, stdio: ['inherit', 'pipe', 'pipe'] });
+    const child = childProcess().spawn('kubectl', args, { env: io.env ?? process.env, stdio: ['inherit', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -23,13 +23,12 @@ export interface RwopValidationDetails {
  * Tells the errors of this library's constructs apart from others. Every bad prop is refused at construction with one
  * kind of error, which names the construct path, the construct, the prop, the given value and what is accepted.
  *
- * @example
- * try {
- *   new SingleWriterDatabase(chart, 'Postgres', props);
- * } catch (error) {
- *   const details = RwopErrors.validationDetails(error);
- *   if (details?.prop === 'storage') { ... }
- * }
+ * In TypeScript and JavaScript the thrown error itself carries those fields. Other languages receive a runtime
+ * exception with the message only, always in the shape
+ * `<construct path>: <construct> prop "<prop>" is <given>; <what is accepted>`.
+ *
+ * For example, `RwopErrors.validationDetails(error)?.prop` in a `catch` block is `storageClassName` when an
+ * `ExclusiveVolume` refused its class name.
  */
 export class RwopErrors {
   /** Whether `error` is a validation error of this library's constructs. */

@@ -1,5 +1,6 @@
 // When a Deployment's rollout deadlocks on a volume only one pod can hold: the one definition that the workload
 // constructs (which refuse such a strategy) and the rules (which report it in manifests) both use.
+import { scaledIntOrPercent } from './int-or-percent';
 
 /** A Deployment's `spec.strategy` as it appears in a manifest: every field optional, values as written. */
 export interface DeploymentStrategyFields {
@@ -26,8 +27,8 @@ export function deadlockingRollout(strategy: DeploymentStrategyFields | undefine
   const maxSurge = rollingUpdate.maxSurge ?? '25%';
   const maxUnavailable = rollingUpdate.maxUnavailable ?? '25%';
   // The Deployment controller rounds a surge percentage up and an unavailability percentage down.
-  const surge = scaledPods(maxSurge, pods, Math.ceil);
-  const unavailable = scaledPods(maxUnavailable, pods, Math.floor);
+  const surge = scaledIntOrPercent(maxSurge, pods, Math.ceil);
+  const unavailable = scaledIntOrPercent(maxUnavailable, pods, Math.floor);
   if (surge === undefined || surge <= 0 || unavailable === undefined || unavailable > 0) return undefined;
   const typeText = strategy?.type === undefined ? 'RollingUpdate (the default strategy)' : 'RollingUpdate';
   const surgeText = rollingUpdate.maxSurge === undefined ? 'maxSurge 25% (the default)' : `maxSurge ${JSON.stringify(maxSurge)}`;
@@ -35,11 +36,4 @@ export function deadlockingRollout(strategy: DeploymentStrategyFields | undefine
     ? 'maxUnavailable 25% (the default, 0 pods)'
     : `maxUnavailable ${JSON.stringify(maxUnavailable)}`;
   return `${typeText} with ${surgeText} and ${unavailableText}`;
-}
-
-/** Pods of an int-or-percent field for `total` pods, or undefined when it is neither a whole number nor a percentage. */
-function scaledPods(value: unknown, total: number, round: (pods: number) => number): number | undefined {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  const match = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
-  return match ? round((Number(match[1]) * total) / 100) : undefined;
 }

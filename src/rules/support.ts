@@ -56,20 +56,6 @@ export function isRwop(object: KubeObject): boolean {
   return accessModesOf(object).includes(RWOP);
 }
 
-/**
- * The absolute value of an int-or-string field (`maxSurge`, `minAvailable`, ...) for `total` pods, rounded up as the
- * Deployment and disruption controllers do (`intstr.GetScaledValueFromIntOrPercent(..., roundUp=true)`).
- * Undefined when the value is neither an integer nor a percentage.
- */
-export function scaledIntOrPercent(value: unknown, total: number): number | undefined {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string') {
-    const match = /^(\d+)%$/.exec(value);
-    if (match) return Math.ceil((Number(match[1]) * total) / 100);
-  }
-  return undefined;
-}
-
 /** Bytes of a Kubernetes quantity (`20Gi`, `500M`, `1.5Ti`, `1e9`), or undefined when it is not one. */
 export function quantityBytes(quantity: string): number | undefined {
   const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/.exec(quantity.trim());
