@@ -367,7 +367,8 @@ export class ExclusiveStatefulSet extends Construct {
           : [],
         ...!block && scratch.length === 0 && this.container.mounts.length > 0
           ? [`${this.node.path}: volumes were mounted in the container after the ExclusiveStatefulSet was created without `
-            + 'writable directories; give them as writableDirectories of the container instead, or mount them in another container.']
+            + 'writable directories, whose mount list is the claim\'s alone; keep a writable directory (the default is /tmp), '
+            + 'or mount them in another container.']
           : [],
       ],
     });

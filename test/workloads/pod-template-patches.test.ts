@@ -89,6 +89,6 @@ describe('an ExclusiveStatefulSet whose container had no mounts', () => {
     const { chart, db } = set();
     db.container.mount('/cache', kplus.Volume.fromEmptyDir(chart, 'Cache', 'cache'));
     expect(appValidationErrors(chart)).toEqual([expect.stringMatching(
-      /^\[Test\/Db\] Test\/Db: volumes were mounted in the container after the ExclusiveStatefulSet was created without writable directories; give them as writableDirectories/)]);
+      /^\[Test\/Db\] Test\/Db: volumes were mounted in the container after the ExclusiveStatefulSet was created without writable directories, whose mount list is the claim.s alone; keep a writable directory \(the default is \/tmp\)/)]);
   });
 });
