@@ -10,6 +10,7 @@ import { checkTimeZone, parseCron, shortestIntervalSeconds } from './cron-schedu
 import { invalidProp } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { completePodTemplate } from '../workloads/pod-template-patches';
 import { SingleWriterWorkload } from '../workloads/single-writer-workload';
 import { describeValue, refuseOtherCpu, shownValue, wholeSeconds } from '../workloads/validation';
@@ -153,7 +154,7 @@ const MAX_SCHEDULE_NAME_LENGTH = 52;
 
 /** The checks of what every backup schedule takes; returns the checked schedule. */
 export function requireScheduleOptions(path: string, kind: string, props: BackupScheduleOptions): CheckedSchedule {
-  validateMetadata(path, kind, props.metadata, false);
+  validateMetadata(new PropChecker(path, kind), props.metadata, false);
   if (props.metadata?.name !== undefined && props.metadata.name.length > MAX_SCHEDULE_NAME_LENGTH) {
     throw invalidProp(path, kind, 'metadata.name', props.metadata.name,
       `a CronJob's Jobs are named <name>-<8+ digits> and must fit 63 characters; accepted: ${DNS1123_SUBDOMAIN_RULE}, at most ${MAX_SCHEDULE_NAME_LENGTH} characters`);

@@ -8,6 +8,7 @@ import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
 import { isMatcherList, isPromLabelName, matchAny, promDuration, promString, selector } from '../internal/promql';
+import { PropChecker } from '../internal/prop-checker';
 
 const KIND = 'RwopAlertRules';
 
@@ -187,7 +188,7 @@ function checkProps(path: string, props: RwopAlertRulesProps): CheckedProps {
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
     throw invalidProp(path, KIND, 'props', props, 'accepted: an object of RwopAlertRulesProps, or nothing');
   }
-  validateMetadata(path, KIND, props.metadata, false);
+  validateMetadata(new PropChecker(path, KIND), props.metadata, false);
   if (props.namespaces !== undefined) {
     if (!Array.isArray(props.namespaces) || props.namespaces.length === 0) {
       throw invalidProp(path, KIND, 'namespaces', props.namespaces, 'accepted: a non-empty list of namespace names, or nothing for every namespace');

@@ -17,6 +17,7 @@ import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-ori
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, isDns1123Label, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { exactQuantity } from '../internal/quantity';
 import { addSecretKeyCheck, addSynthChecks } from '../internal/synth-checks';
 import { requireEnumValue } from '../internal/validate';
@@ -432,7 +433,7 @@ interface ValidatedProps {
 
 /** Eager checks of everything but the container (workloadContainerSpec checks that). */
 function validateProps(path: string, kind: string, props: ExclusiveStatefulSetProps): ValidatedProps {
-  validateMetadata(path, kind, props.metadata, false);
+  validateMetadata(new PropChecker(path, kind), props.metadata, false);
   const name = props.metadata?.name;
   if (name !== undefined) {
     if (!isDns1123Label(name) || name.length > MAX_STATEFUL_SET_NAME_LENGTH) {
@@ -456,7 +457,7 @@ function validateProps(path: string, kind: string, props: ExclusiveStatefulSetPr
   if (!(typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 && replicas <= MAX_REPLICAS)) {
     throw invalidProp(path, kind, 'replicas', replicas, `accepted: a whole number from 0 to ${MAX_REPLICAS}`);
   }
-  requireEnumValue(path, kind, 'podManagementPolicy', props.podManagementPolicy, kplus.PodManagementPolicy, 'kplus.PodManagementPolicy');
+  requireEnumValue(new PropChecker(path, kind), 'podManagementPolicy', props.podManagementPolicy, kplus.PodManagementPolicy, 'kplus.PodManagementPolicy');
   requireUpdateStrategy(path, kind, props.updateStrategy);
 
   const storageQuantity = props.storage instanceof Size ? exactQuantity(props.storage) : undefined;
@@ -475,7 +476,7 @@ function validateProps(path: string, kind: string, props: ExclusiveStatefulSetPr
   if (className !== undefined && className !== '' && (typeof className !== 'string' || !isDns1123Subdomain(className))) {
     throw invalidProp(path, kind, 'storageClassName', className, `accepted: "" (no class) or ${DNS1123_SUBDOMAIN_RULE}`);
   }
-  requireEnumValue(path, kind, 'volumeMode', props.volumeMode, kplus.PersistentVolumeMode, 'kplus.PersistentVolumeMode');
+  requireEnumValue(new PropChecker(path, kind), 'volumeMode', props.volumeMode, kplus.PersistentVolumeMode, 'kplus.PersistentVolumeMode');
   const claimTemplateName = props.claimTemplateName ?? DEFAULT_CLAIM_TEMPLATE_NAME;
   if (typeof claimTemplateName !== 'string' || !isDns1123Label(claimTemplateName)) {
     throw invalidProp(path, kind, 'claimTemplateName', claimTemplateName, `accepted: a volume name, ${DNS1123_LABEL_RULE}`);
@@ -484,8 +485,8 @@ function validateProps(path: string, kind: string, props: ExclusiveStatefulSetPr
   if (retention !== undefined && (typeof retention !== 'object' || retention === null || Array.isArray(retention))) {
     throw invalidProp(path, kind, 'claimRetentionPolicy', retention, 'accepted: { whenDeleted?, whenScaled? } of ClaimRetention values');
   }
-  requireEnumValue(path, kind, 'claimRetentionPolicy.whenDeleted', retention?.whenDeleted, ClaimRetention, 'ClaimRetention');
-  requireEnumValue(path, kind, 'claimRetentionPolicy.whenScaled', retention?.whenScaled, ClaimRetention, 'ClaimRetention');
+  requireEnumValue(new PropChecker(path, kind), 'claimRetentionPolicy.whenDeleted', retention?.whenDeleted, ClaimRetention, 'ClaimRetention');
+  requireEnumValue(new PropChecker(path, kind), 'claimRetentionPolicy.whenScaled', retention?.whenScaled, ClaimRetention, 'ClaimRetention');
   const hibernate = requireHibernate(path, kind, props.hibernate);
   if (hibernate && retention?.whenScaled === ClaimRetention.DELETE) {
     throw invalidProp(path, kind, 'claimRetentionPolicy.whenScaled', retention.whenScaled,
@@ -511,7 +512,7 @@ function validateProps(path: string, kind: string, props: ExclusiveStatefulSetPr
 
 function requireUpdateStrategy(path: string, kind: string, strategy: kplus.StatefulSetUpdateStrategy | undefined): void {
   if (strategy === undefined) return;
-  refuseOtherCdk8sPlus(path, kind, 'updateStrategy', strategy,
+  refuseOtherCdk8sPlus(new PropChecker(path, kind), 'updateStrategy', strategy,
     `pass kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition }) or onDelete() of ${OUR_CDK8S_PLUS}, or omit updateStrategy`);
   if (!(strategy instanceof kplus.StatefulSetUpdateStrategy)) {
     throw invalidProp(path, kind, 'updateStrategy', describeValue(strategy),

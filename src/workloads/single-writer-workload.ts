@@ -17,6 +17,7 @@ import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-ori
 import { invalidProp, pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { deadlockingRollout } from '../internal/rollout';
 import { addSecretKeyCheck, addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
@@ -347,7 +348,7 @@ export class SingleWriterWorkload extends Construct {
    * Lets `peer` (pods, a workload, a namespace or an IP block) connect to the service port through the NetworkPolicy.
    */
   public allowFrom(peer: kplus.INetworkPolicyPeer): void {
-    refuseOtherCdk8sPlus(this.node.path, this.kind, 'allowFrom', peer, OTHER_PEER_REMEDY);
+    refuseOtherCdk8sPlus(new PropChecker(this.node.path, this.kind), 'allowFrom', peer, OTHER_PEER_REMEDY);
     if (peer === undefined || peer === null || typeof (peer as kplus.INetworkPolicyPeer).toNetworkPolicyPeerConfig !== 'function') {
       throw invalidProp(this.node.path, this.kind, 'allowFrom', peer,
         'accepted: a kplus.INetworkPolicyPeer, e.g. a Deployment, kplus.Pods.select(...), kplus.Namespaces.select(...) or kplus.IpBlock.ipv4(...)');
@@ -406,7 +407,7 @@ function childMetadataOf(metadata: ApiObjectMetadata, suffix: string, name?: str
 
 /** Checks of the options every single writer shares. */
 function validateOptions(path: string, kind: string, props: SingleWriterOptions): void {
-  validateMetadata(path, kind, props.metadata, false);
+  validateMetadata(new PropChecker(path, kind), props.metadata, false);
   if (props.metadata?.name !== undefined && props.serviceName === undefined && !isDns1035Label(props.metadata.name)) {
     throw invalidProp(path, kind, 'metadata.name', props.metadata.name,
       `it also names the Service, whose name must be a DNS-1035 label; accepted: ${DNS1035_LABEL_RULE}, or a serviceName of that form`);
@@ -442,7 +443,7 @@ function validateOptions(path: string, kind: string, props: SingleWriterOptions)
     throw invalidProp(path, kind, 'allowFrom', describeValue(props.allowFrom), 'accepted: a list of kplus.INetworkPolicyPeer');
   }
   for (const peer of props.allowFrom ?? []) {
-    refuseOtherCdk8sPlus(path, kind, 'allowFrom', peer, OTHER_PEER_REMEDY);
+    refuseOtherCdk8sPlus(new PropChecker(path, kind), 'allowFrom', peer, OTHER_PEER_REMEDY);
   }
   if (props.allowFromPeers !== undefined && !Array.isArray(props.allowFromPeers)) {
     throw invalidProp(path, kind, 'allowFromPeers', describeValue(props.allowFromPeers), 'accepted: a list of { podLabels?, namespaceNames?, namespaceLabels? }');
@@ -459,7 +460,7 @@ function validateOptions(path: string, kind: string, props: SingleWriterOptions)
 
 function requireStrategy(path: string, kind: string, strategy: kplus.DeploymentStrategy | undefined): void {
   if (strategy === undefined) return;
-  refuseOtherCdk8sPlus(path, kind, 'strategy', strategy,
+  refuseOtherCdk8sPlus(new PropChecker(path, kind), 'strategy', strategy,
     `pass kplus.DeploymentStrategy.recreate() of ${OUR_CDK8S_PLUS}, or omit strategy: Recreate is the default`);
   if (!(strategy instanceof kplus.DeploymentStrategy)) {
     throw invalidProp(path, kind, 'strategy', describeValue(strategy),

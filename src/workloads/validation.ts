@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp } from '../internal/errors';
 import { LABEL_VALUE_RULE, QUALIFIED_NAME_RULE, isDns1123Label, isLabelValue, isQualifiedName } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { unpinned } from '../rules/unpinned-image';
 
 export function requireEnv(path: string, kind: string, env: { [name: string]: kplus.EnvValue } | undefined): void {
@@ -17,7 +18,7 @@ export function requireEnv(path: string, kind: string, env: { [name: string]: kp
     if (!ENV_NAME.test(name)) {
       throw invalidProp(path, kind, 'env', name, 'accepted variable names: letters, digits, "_", "-" and ".", not starting with a digit');
     }
-    refuseOtherCdk8sPlus(path, kind, `env["${name}"]`, value,
+    refuseOtherCdk8sPlus(new PropChecker(path, kind), `env["${name}"]`, value,
       `pass kplus.EnvValue.fromValue(...) or kplus.EnvValue.fromSecretValue(...) of ${OUR_CDK8S_PLUS}`);
     if (!(value instanceof kplus.EnvValue)) {
       throw invalidProp(path, kind, `env["${name}"]`, describeValue(value),
@@ -167,7 +168,7 @@ export function isImageReference(image: string): boolean {
 /** Refuses CPU amounts of another cdk8s-plus in container resources (memory and storage are cdk8s Sizes, shared by all). */
 export function refuseOtherCpu(path: string, kind: string, prop: string, resources: kplus.ContainerResources | undefined): void {
   for (const bound of ['request', 'limit'] as const) {
-    refuseOtherCdk8sPlus(path, kind, `${prop}.cpu.${bound}`, resources?.cpu?.[bound],
+    refuseOtherCdk8sPlus(new PropChecker(path, kind), `${prop}.cpu.${bound}`, resources?.cpu?.[bound],
       `pass kplus.Cpu.millis(...) of ${OUR_CDK8S_PLUS}; memory and ephemeral storage are cdk8s Sizes, which every cdk8s-plus shares`);
   }
 }

@@ -10,6 +10,7 @@ import { WorkloadOptions } from './workload-options';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { invalidProp } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, LABEL_VALUE_RULE, isDns1123Subdomain, isLabelValue } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 
 /** Checks a workload's `container` prop and describes the container, with the workload's `env` and `shutdownBudget`. */
 export function workloadContainerSpec(path: string, kind: string, container: WorkloadContainer, options: WorkloadOptions): ContainerSpec {
@@ -24,7 +25,7 @@ export function workloadContainerSpec(path: string, kind: string, container: Wor
 export function requireWorkloadOptions(path: string, kind: string, props: WorkloadOptions): void {
   if (props.shutdownBudget !== undefined) requireDuration(path, kind, 'shutdownBudget', props.shutdownBudget, 0);
   for (const prop of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const) {
-    refuseOtherCdk8sPlus(path, kind, prop, props[prop],
+    refuseOtherCdk8sPlus(new PropChecker(path, kind), prop, props[prop],
       `pass a Probe of ${OUR_CDK8S_PLUS} (kplus.Probe.fromCommand([...]) or kplus.Probe.fromTcpSocket()), or omit ${prop}: `
       + 'the default checks the port, or runs the database engine\'s own check');
     if (props[prop] !== undefined && !(props[prop] instanceof kplus.Probe)) {
@@ -41,7 +42,7 @@ export function requireWorkloadOptions(path: string, kind: string, props: Worklo
     throw invalidProp(path, kind, 'zone', props.zone, `accepted: a zone name (a label value: ${LABEL_VALUE_RULE}), e.g. "eu-west-1a"`);
   }
   for (const toleration of Array.isArray(props.tolerations) ? props.tolerations : []) {
-    refuseOtherCdk8sPlus(path, kind, 'tolerations', toleration,
+    refuseOtherCdk8sPlus(new PropChecker(path, kind), 'tolerations', toleration,
       `pass kplus.NodeTaintQuery.is(key, value) of ${OUR_CDK8S_PLUS}`);
   }
   if (props.tolerations !== undefined && (!Array.isArray(props.tolerations) || !props.tolerations.every(t => t instanceof kplus.NodeTaintQuery))) {
