@@ -199,7 +199,7 @@ export function requireJobOptions(path: string, kind: string, prefix: string, op
   if (options.resources !== undefined && (typeof options.resources !== 'object' || options.resources === null)) {
     throw invalidProp(path, kind, `${prefix}resources`, options.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { limit: Size.gibibytes(1) } }');
   }
-  refuseOtherCpu(path, kind, `${prefix}resources`, options.resources);
+  refuseOtherCpu(new PropChecker(path, kind), `${prefix}resources`, options.resources);
   return {
     activeDeadlineSeconds,
     startingDeadline: startingDeadline(path, kind, `${prefix}startingDeadline`, options.startingDeadline, schedule),

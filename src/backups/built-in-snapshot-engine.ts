@@ -16,6 +16,7 @@ import { BuiltInSnapshotEngineOptions } from './snapshot-engine-options';
 import { CIDR_RULE, isCidr } from '../internal/cidr';
 import { invalidProp } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { PodIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../workloads/pod-security';
 import { SingleWriterDatabase } from '../workloads/single-writer-database';
 import { describeValue, requireImage } from '../workloads/validation';
@@ -153,7 +154,7 @@ export class BuiltInSnapshotEngine implements SnapshotEngineStrategy {
     const { path } = request;
     const options = this.options;
     const image = options.image ?? DEFAULT_KUBECTL_IMAGE;
-    requireImage(path, KIND, 'engine.image', image);
+    requireImage(new PropChecker(path, KIND), 'engine.image', image);
     requireBoolean(path, KIND, 'engine.initialSnapshot', options.initialSnapshot);
     const serviceAccountName = options.serviceAccountName;
     if (serviceAccountName !== undefined && (typeof serviceAccountName !== 'string' || !isDns1123Subdomain(serviceAccountName))) {

@@ -10,6 +10,7 @@ import { mysqlClientEnv, postgresClientEnv, postgresMajor } from './database-cli
 import { suspendWhileHibernating } from './hibernation-suspend';
 import { invalidProp, pathOf } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { exactQuantity } from '../internal/quantity';
 import { addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
@@ -164,7 +165,7 @@ export class LogicalBackupSchedule extends Construct {
     const path = pathOf(scope, id);
     const checked = requireProps(path, scope, props);
     // Nothing else may mount the backup volume: a second pod would wait for it forever (ReadWriteOncePod).
-    if (props.volume !== undefined) registerExclusiveMount(props.volume, path, KIND, 'volume');
+    if (props.volume !== undefined) registerExclusiveMount(props.volume, new PropChecker(path, KIND), 'volume');
     super(scope, id);
     addSynthChecks(this);
     const database = props.database;
@@ -182,7 +183,7 @@ export class LogicalBackupSchedule extends Construct {
         storageClass: props.storageClass,
         storageClassName: props.storageClassName,
       });
-      registerExclusiveMount(this.volume, path, KIND, 'storage');
+      registerExclusiveMount(this.volume, new PropChecker(path, KIND), 'storage');
     }
     this.scriptConfigMap = new kplus.ConfigMap(this, 'Script', {
       metadata: { name: `${this.scheduleName}-script`, namespace, labels },
@@ -289,7 +290,7 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
   requireVolume(path, props, namespace);
 
   const image = props.image ?? database.engine.image;
-  requireImage(path, KIND, 'image', image);
+  requireImage(new PropChecker(path, KIND), 'image', image);
   const foreignClient = FOREIGN_CLIENT_IMAGES[database.engine.family]?.exec(image);
   if (foreignClient) {
     throw invalidProp(path, KIND, 'image', image,
