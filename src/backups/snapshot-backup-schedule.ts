@@ -183,7 +183,7 @@ export class SnapshotBackupSchedule extends Construct {
       claim: target.volume,
       prop: props.database !== undefined ? 'database' : target.volume ? 'volumes' : 'claimNames',
     }));
-    this.node.addValidation({ validate: () => snapshotDriverErrors(this, KIND, namespace, snapshotTargets, request.snapshotClass) });
+    this.node.addValidation({ validate: () => snapshotDriverErrors(this, check, namespace, snapshotTargets, request.snapshotClass) });
     this.engine = engine;
     this.checkpointed = checkpoint;
     this.claimNames = targets.map(target => target.name);

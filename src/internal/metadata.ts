@@ -11,31 +11,32 @@ import { PropChecker } from './prop-checker';
  */
 export function validateMetadata(check: PropChecker, metadata: ApiObjectMetadata | undefined, clusterScoped: boolean): void {
   if (!metadata) return;
+  const fields = check.nested('metadata');
   if (metadata.name !== undefined && !isDns1123Subdomain(metadata.name)) {
-    throw check.fail('metadata.name', metadata.name, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
+    throw fields.fail('name', metadata.name, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
   }
   if (metadata.namespace !== undefined) {
     if (clusterScoped) {
-      throw check.fail('metadata.namespace', metadata.namespace, `accepted: nothing, ${check.construct} is cluster-scoped`);
+      throw fields.fail('namespace', metadata.namespace, `accepted: nothing, ${check.construct} is cluster-scoped`);
     }
     if (!isDns1123Label(metadata.namespace)) {
-      throw check.fail('metadata.namespace', metadata.namespace, `accepted: ${DNS1123_LABEL_RULE}`);
+      throw fields.fail('namespace', metadata.namespace, `accepted: ${DNS1123_LABEL_RULE}`);
     }
   }
   for (const [key, value] of Object.entries(metadata.labels ?? {})) {
     if (!isQualifiedName(key)) {
-      throw check.fail('metadata.labels', key, `accepted label keys: ${QUALIFIED_NAME_RULE}`);
+      throw fields.fail('labels', key, `accepted label keys: ${QUALIFIED_NAME_RULE}`);
     }
     if (typeof value !== 'string' || !isLabelValue(value)) {
-      throw check.fail(`metadata.labels["${key}"]`, value, `accepted: ${LABEL_VALUE_RULE}`);
+      throw fields.fail(`labels["${key}"]`, value, `accepted: ${LABEL_VALUE_RULE}`);
     }
   }
   for (const [key, value] of Object.entries(metadata.annotations ?? {})) {
     if (!isQualifiedName(key)) {
-      throw check.fail('metadata.annotations', key, `accepted annotation keys: ${QUALIFIED_NAME_RULE}`);
+      throw fields.fail('annotations', key, `accepted annotation keys: ${QUALIFIED_NAME_RULE}`);
     }
     if (typeof value !== 'string') {
-      throw check.fail(`metadata.annotations["${key}"]`, value, 'accepted: a string (quote numbers and booleans)');
+      throw fields.fail(`annotations["${key}"]`, value, 'accepted: a string (quote numbers and booleans)');
     }
   }
 }

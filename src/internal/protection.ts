@@ -41,7 +41,7 @@ export function requireNoPruneConflict(check: PropChecker, userAnnotations: { [k
       ? syncOptionList(value).find(required => syncOptionList(given).some(o => optionName(o) === optionName(required) && o !== required))
       : (given !== value ? `${key}: ${given}` : undefined);
     if (conflict !== undefined) {
-      throw check.fail(`metadata.annotations["${key}"]`, given,
+      throw check.nested('metadata').fail(`annotations["${key}"]`, given,
         `it turns off the prune protection (${conflict}) that protectFromPrune (default true) adds; accepted: set protectFromPrune: false to opt out, or drop the conflicting value`);
     }
   }

@@ -488,11 +488,12 @@ function validateProps(check: PropChecker, props: ExclusiveStatefulSetProps): Va
   if (retention !== undefined && (typeof retention !== 'object' || retention === null || Array.isArray(retention))) {
     throw check.fail('claimRetentionPolicy', retention, 'accepted: { whenDeleted?, whenScaled? } of ClaimRetention values');
   }
-  requireEnumValue(check, 'claimRetentionPolicy.whenDeleted', retention?.whenDeleted, ClaimRetention, 'ClaimRetention');
-  requireEnumValue(check, 'claimRetentionPolicy.whenScaled', retention?.whenScaled, ClaimRetention, 'ClaimRetention');
+  const retentionFields = check.nested('claimRetentionPolicy');
+  requireEnumValue(retentionFields, 'whenDeleted', retention?.whenDeleted, ClaimRetention, 'ClaimRetention');
+  requireEnumValue(retentionFields, 'whenScaled', retention?.whenScaled, ClaimRetention, 'ClaimRetention');
   const hibernate = requireHibernate(check, props.hibernate);
   if (hibernate && retention?.whenScaled === ClaimRetention.DELETE) {
-    throw check.fail('claimRetentionPolicy.whenScaled', retention.whenScaled,
+    throw retentionFields.fail('whenScaled', retention.whenScaled,
       'hibernate: true scales the StatefulSet to 0, and the controller would then delete every replica\'s claim (and, with a '
       + 'Delete reclaim policy, its data); accepted: ClaimRetention.RETAIN while it hibernates');
   }
