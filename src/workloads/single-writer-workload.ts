@@ -227,16 +227,6 @@ export class SingleWriterWorkload extends Construct {
   /** Peers selected by labels so far, to name their selectors uniquely. */
   private peersAllowed = 0;
 
-  /**
-   * The prop that errors about the container's credentials name: `container.credentials` here, the database's own
-   * `credentials` prop in `SingleWriterDatabase`.
-   *
-   * @internal
-   */
-  protected _credentialsProp(): string {
-    return 'container.credentials';
-  }
-
   public constructor(scope: Construct, id: string, props: SingleWriterWorkloadProps) {
     const check = new PropChecker(pathOf(scope, id), new.target.name);
     if (props === undefined || props === null || typeof props !== 'object') {
@@ -332,6 +322,16 @@ export class SingleWriterWorkload extends Construct {
     for (const peer of props.allowFromPeers ?? []) {
       this.allowFromPeer(peer);
     }
+  }
+
+  /**
+   * The prop that errors about the container's credentials name: `container.credentials` here, the database's own
+   * `credentials` prop in `SingleWriterDatabase`.
+   *
+   * @internal
+   */
+  protected _credentialsProp(): string {
+    return 'container.credentials';
   }
 
   /** The name of the Service, the host name clients use in the namespace. */
