@@ -7,9 +7,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BackupJobOptions, BackupScheduleOptions } from './backup-options';
 import { checkTimeZone, parseCron, shortestIntervalSeconds } from './cron-schedule';
-import { invalidProp } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { completePodTemplate } from '../workloads/pod-template-patches';
 import { SingleWriterWorkload } from '../workloads/single-writer-workload';
 import { describeValue, refuseOtherCpu, shownValue, wholeSeconds } from '../workloads/validation';
@@ -86,22 +86,22 @@ const MIN_INTERVAL_SECONDS = 3600;
  * an hour unless `allowFrequent` (cdk8s fills the fields left out with "*": `Cron.schedule({ hour: '2' })` is
  * "* 2 * * *", every minute from 02:00 to 02:59).
  */
-function requireSchedule(path: string, kind: string, schedule: unknown, allowFrequent?: unknown): CheckedSchedule {
-  requireBoolean(path, kind, 'allowFrequentSchedule', allowFrequent);
+function requireSchedule(check: PropChecker, schedule: unknown, allowFrequent?: unknown): CheckedSchedule {
+  requireBoolean(check, 'allowFrequentSchedule', allowFrequent);
   if (!(schedule instanceof Cron)) {
-    throw invalidProp(path, kind, 'schedule', describeValue(schedule), 'accepted: a cdk8s Cron, e.g. Cron.daily() or Cron.schedule({ minute: "0", hour: "2" })');
+    throw check.fail('schedule', describeValue(schedule), 'accepted: a cdk8s Cron, e.g. Cron.daily() or Cron.schedule({ minute: "0", hour: "2" })');
   }
   const expression = schedule.expressionString;
   const parsed = parseCron(expression);
   if (typeof parsed === 'string') {
-    throw invalidProp(path, kind, 'schedule', expression, `${parsed}; accepted: five cron fields the CronJob controller parses, e.g. "0 2 * * *"`);
+    throw check.fail('schedule', expression, `${parsed}; accepted: five cron fields the CronJob controller parses, e.g. "0 2 * * *"`);
   }
   const intervalSeconds = shortestIntervalSeconds(parsed);
   if (intervalSeconds === undefined) {
-    throw invalidProp(path, kind, 'schedule', expression, 'it never fires (no calendar day matches it); accepted: a schedule that runs, e.g. "0 2 * * *"');
+    throw check.fail('schedule', expression, 'it never fires (no calendar day matches it); accepted: a schedule that runs, e.g. "0 2 * * *"');
   }
   if (intervalSeconds < MIN_INTERVAL_SECONDS && allowFrequent !== true) {
-    throw invalidProp(path, kind, 'schedule', expression,
+    throw check.fail('schedule', expression,
       `cdk8s rendered it as "${expression}", which runs as often as every ${intervalSeconds}s: a field left out of Cron.schedule() is "*", `
       + 'so Cron.schedule({ hour: \'2\' }) runs every minute from 02:00 to 02:59; daily at 02:00 is Cron.schedule({ minute: \'0\', hour: \'2\' }) '
       + '("0 2 * * *"); accepted: a schedule that runs at most once an hour, or allowFrequentSchedule: true');
@@ -109,12 +109,12 @@ function requireSchedule(path: string, kind: string, schedule: unknown, allowFre
   return { expression, intervalSeconds };
 }
 
-function requireTimeZone(path: string, kind: string, timeZone: unknown): void {
+function requireTimeZone(check: PropChecker, timeZone: unknown): void {
   if (timeZone === undefined) return;
-  const check = checkTimeZone(timeZone);
-  if (!check.accepted) {
-    const spelling = check.suggestion !== undefined ? `the API server reads the name case-sensitively: write "${check.suggestion}"; ` : '';
-    throw invalidProp(path, kind, 'timeZone', timeZone, `${spelling}accepted: an IANA time zone name spelled exactly, e.g. "Europe/Berlin", "UTC" or "Etc/GMT-2"`);
+  const zone = checkTimeZone(timeZone);
+  if (!zone.accepted) {
+    const spelling = zone.suggestion !== undefined ? `the API server reads the name case-sensitively: write "${zone.suggestion}"; ` : '';
+    throw check.fail('timeZone', timeZone, `${spelling}accepted: an IANA time zone name spelled exactly, e.g. "Europe/Berlin", "UTC" or "Etc/GMT-2"`);
   }
 }
 
@@ -123,10 +123,10 @@ function requireTimeZone(path: string, kind: string, timeZone: unknown): void {
  * so that a late start never runs into the next run and missed runs are counted within one period only (more than
  * 100 missed runs stop a CronJob that has no deadline). Half the shortest interval by default.
  */
-function startingDeadline(path: string, kind: string, prop: string, given: unknown, schedule: CheckedSchedule): Duration {
+function startingDeadline(check: PropChecker, prop: string, given: unknown, schedule: CheckedSchedule): Duration {
   const seconds = given === undefined ? Math.max(10, Math.floor(schedule.intervalSeconds / 2)) : secondsOf(given);
   if (seconds === undefined || seconds < 10 || seconds >= schedule.intervalSeconds) {
-    throw invalidProp(path, kind, prop, shownValue(given),
+    throw check.fail(prop, shownValue(given),
       `the schedule "${schedule.expression}" runs as often as every ${schedule.intervalSeconds}s; accepted: a Duration of whole seconds, `
       + `at least 10s (the CronJob controller checks every 10 seconds) and less than ${schedule.intervalSeconds}s`);
   }
@@ -134,11 +134,11 @@ function startingDeadline(path: string, kind: string, prop: string, given: unkno
 }
 
 /** A Duration of whole seconds within [min, max], or the default. */
-export function requireSeconds(path: string, kind: string, prop: string, given: unknown, min: number, fallback: number): number {
+export function requireSeconds(check: PropChecker, prop: string, given: unknown, min: number, fallback: number): number {
   if (given === undefined) return fallback;
   const seconds = secondsOf(given);
   if (seconds === undefined || seconds < min) {
-    throw invalidProp(path, kind, prop, shownValue(given),
+    throw check.fail(prop, shownValue(given),
       `accepted: a Duration of whole seconds, at least ${min}s, e.g. Duration.minutes(5)`);
   }
   return seconds;
@@ -152,15 +152,15 @@ function secondsOf(value: unknown): number | undefined {
 const MAX_SCHEDULE_NAME_LENGTH = 52;
 
 /** The checks of what every backup schedule takes; returns the checked schedule. */
-export function requireScheduleOptions(path: string, kind: string, props: BackupScheduleOptions): CheckedSchedule {
-  validateMetadata(path, kind, props.metadata, false);
+export function requireScheduleOptions(check: PropChecker, props: BackupScheduleOptions): CheckedSchedule {
+  validateMetadata(check, props.metadata, false);
   if (props.metadata?.name !== undefined && props.metadata.name.length > MAX_SCHEDULE_NAME_LENGTH) {
-    throw invalidProp(path, kind, 'metadata.name', props.metadata.name,
+    throw check.fail('metadata.name', props.metadata.name,
       `a CronJob's Jobs are named <name>-<8+ digits> and must fit 63 characters; accepted: ${DNS1123_SUBDOMAIN_RULE}, at most ${MAX_SCHEDULE_NAME_LENGTH} characters`);
   }
-  const schedule = requireSchedule(path, kind, props.schedule, props.allowFrequentSchedule);
-  requireTimeZone(path, kind, props.timeZone);
-  requireBoolean(path, kind, 'suspend', props.suspend);
+  const schedule = requireSchedule(check, props.schedule, props.allowFrequentSchedule);
+  requireTimeZone(check, props.timeZone);
+  requireBoolean(check, 'suspend', props.suspend);
   return schedule;
 }
 
@@ -188,25 +188,25 @@ export interface CheckedJobOptions {
 }
 
 /**
- * The checks of a schedule's `BackupJobOptions`, named `<prefix><prop>` in errors (`engine.` when they are a snapshot
- * engine's options).
+ * The checks of a schedule's `BackupJobOptions`; `check` is the checker of the struct that holds them (the schedule, or
+ * its `engine` when they are a snapshot engine's options).
  */
-export function requireJobOptions(path: string, kind: string, prefix: string, options: BackupJobOptions, schedule: CheckedSchedule,
+export function requireJobOptions(check: PropChecker, options: BackupJobOptions, schedule: CheckedSchedule,
   defaults: BackupJobDefaults, database: SingleWriterWorkload | undefined): CheckedJobOptions {
-  const activeDeadlineSeconds = requireSeconds(path, kind, `${prefix}activeDeadline`, options.activeDeadline,
+  const activeDeadlineSeconds = requireSeconds(check, 'activeDeadline', options.activeDeadline,
     defaults.minActiveDeadlineSeconds, defaults.activeDeadlineSeconds);
   if (options.resources !== undefined && (typeof options.resources !== 'object' || options.resources === null)) {
-    throw invalidProp(path, kind, `${prefix}resources`, options.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { limit: Size.gibibytes(1) } }');
+    throw check.fail('resources', options.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { limit: Size.gibibytes(1) } }');
   }
-  refuseOtherCpu(path, kind, `${prefix}resources`, options.resources);
+  refuseOtherCpu(check, 'resources', options.resources);
   return {
     activeDeadlineSeconds,
-    startingDeadline: startingDeadline(path, kind, `${prefix}startingDeadline`, options.startingDeadline, schedule),
-    backoffLimit: requireCount(path, kind, `${prefix}backoffLimit`, options.backoffLimit, 0, 100, 2),
-    successfulJobsRetained: requireCount(path, kind, `${prefix}successfulJobsRetained`, options.successfulJobsRetained, 0, 100, 3),
-    failedJobsRetained: requireCount(path, kind, `${prefix}failedJobsRetained`, options.failedJobsRetained, 0, 100, 3),
+    startingDeadline: startingDeadline(check, 'startingDeadline', options.startingDeadline, schedule),
+    backoffLimit: requireCount(check, 'backoffLimit', options.backoffLimit, 0, 100, 2),
+    successfulJobsRetained: requireCount(check, 'successfulJobsRetained', options.successfulJobsRetained, 0, 100, 3),
+    failedJobsRetained: requireCount(check, 'failedJobsRetained', options.failedJobsRetained, 0, 100, 3),
     resources: options.resources ?? defaults.resources,
-    priorityClassName: backupPriorityClassName(path, kind, `${prefix}priorityClassName`, options.priorityClassName, database),
+    priorityClassName: backupPriorityClassName(check, 'priorityClassName', options.priorityClassName, database),
   };
 }
 
@@ -232,17 +232,17 @@ export function backupCronJobProps(metadata: ApiObjectMetadata, props: BackupSch
 }
 
 /** A whole number within [min, max], or the default. */
-export function requireCount(path: string, kind: string, prop: string, given: unknown, min: number, max: number, fallback: number): number {
+export function requireCount(check: PropChecker, prop: string, given: unknown, min: number, max: number, fallback: number): number {
   if (given === undefined) return fallback;
   if (typeof given !== 'number' || !Number.isInteger(given) || given < min || given > max) {
-    throw invalidProp(path, kind, prop, given, `accepted: a whole number from ${min} to ${max}`);
+    throw check.fail(prop, given, `accepted: a whole number from ${min} to ${max}`);
   }
   return given;
 }
 
-export function requireBoolean(path: string, kind: string, prop: string, given: unknown): void {
+export function requireBoolean(check: PropChecker, prop: string, given: unknown): void {
   if (given !== undefined && typeof given !== 'boolean') {
-    throw invalidProp(path, kind, prop, given, 'accepted: true or false');
+    throw check.fail(prop, given, 'accepted: true or false');
   }
 }
 
@@ -250,17 +250,17 @@ export function requireBoolean(path: string, kind: string, prop: string, given: 
  * A backup pod never out-ranks the database (a higher-priority pod may preempt it): it gets the database's priority
  * class, and no other may be asked for.
  */
-function backupPriorityClassName(path: string, kind: string, prop: string, given: unknown,
+function backupPriorityClassName(check: PropChecker, prop: string, given: unknown,
   database: SingleWriterWorkload | undefined): string | undefined {
   if (database === undefined) {
     if (given !== undefined && (typeof given !== 'string' || !isDns1123Subdomain(given))) {
-      throw invalidProp(path, kind, prop, given, 'accepted: the name of a PriorityClass no higher than that of the workloads using the claims');
+      throw check.fail(prop, given, 'accepted: the name of a PriorityClass no higher than that of the workloads using the claims');
     }
     return given as string | undefined;
   }
   const own = database.priorityClassName;
   if (given !== undefined && given !== own) {
-    throw invalidProp(path, kind, prop, given,
+    throw check.fail(prop, given,
       `a backup pod must never out-rank the database ${database.node.path} (${own === undefined ? 'no PriorityClass' : `PriorityClass "${own}"`}), `
       + `or the scheduler may preempt the database for it; accepted: ${own === undefined ? 'no priorityClassName' : `"${own}" (the default)`}`);
   }

@@ -10,11 +10,10 @@ import {
 import { postgresClientEnv, quiesceCommand } from './database-client';
 import { CheckedRetention } from './retention-check';
 import {
-  SNAPSHOT_SCHEDULE_KIND as KIND, SnapshotEngineCheck, SnapshotEngineObjects, SnapshotEngineRender, SnapshotEngineStrategy,
+  SnapshotEngineCheck, SnapshotEngineObjects, SnapshotEngineRender, SnapshotEngineStrategy,
 } from './snapshot-engine-contract';
 import { BuiltInSnapshotEngineOptions } from './snapshot-engine-options';
 import { CIDR_RULE, isCidr } from '../internal/cidr';
-import { invalidProp } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 import { PodIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../workloads/pod-security';
 import { SingleWriterDatabase } from '../workloads/single-writer-database';
@@ -150,19 +149,20 @@ export class BuiltInSnapshotEngine implements SnapshotEngineStrategy {
   }
 
   private checkedOptions(request: SnapshotEngineCheck): CheckedOptions {
-    const { path } = request;
+    const { check } = request;
+    const engine = check.nested('engine');
     const options = this.options;
     const image = options.image ?? DEFAULT_KUBECTL_IMAGE;
-    requireImage(path, KIND, 'engine.image', image);
-    requireBoolean(path, KIND, 'engine.initialSnapshot', options.initialSnapshot);
+    requireImage(engine, 'image', image);
+    requireBoolean(engine, 'initialSnapshot', options.initialSnapshot);
     const serviceAccountName = options.serviceAccountName;
     if (serviceAccountName !== undefined && (typeof serviceAccountName !== 'string' || !isDns1123Subdomain(serviceAccountName))) {
-      throw invalidProp(path, KIND, 'engine.serviceAccountName', serviceAccountName, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
+      throw engine.fail('serviceAccountName', serviceAccountName, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
     }
-    const cutTimeoutSeconds = requireSeconds(path, KIND, 'engine.cutTimeout', options.cutTimeout, 1, 300);
-    const readyTimeoutSeconds = requireSeconds(path, KIND, 'engine.readyTimeout', options.readyTimeout, 1, 3600);
+    const cutTimeoutSeconds = requireSeconds(engine, 'cutTimeout', options.cutTimeout, 1, 300);
+    const readyTimeoutSeconds = requireSeconds(engine, 'readyTimeout', options.readyTimeout, 1, 3600);
     if (readyTimeoutSeconds < cutTimeoutSeconds) {
-      throw invalidProp(path, KIND, 'engine.readyTimeout', `${readyTimeoutSeconds}s`,
+      throw engine.fail('readyTimeout', `${readyTimeoutSeconds}s`,
         `a snapshot is cut before it is ready, and both count from the start of the run; accepted: at least the cutTimeout (${cutTimeoutSeconds}s)`);
     }
     const defaults: BackupJobDefaults = {
@@ -170,26 +170,26 @@ export class BuiltInSnapshotEngine implements SnapshotEngineStrategy {
       minActiveDeadlineSeconds: 1,
       resources: DEFAULT_RESOURCES,
     };
-    const job = requireJobOptions(path, KIND, 'engine.', options, request.schedule, defaults, request.database);
+    const job = requireJobOptions(engine, options, request.schedule, defaults, request.database);
     if (job.activeDeadlineSeconds <= readyTimeoutSeconds) {
-      throw invalidProp(path, KIND, 'engine.activeDeadline', `${job.activeDeadlineSeconds}s`,
+      throw engine.fail('activeDeadline', `${job.activeDeadlineSeconds}s`,
         `the Job would be stopped before the run's own readyTimeout (${readyTimeoutSeconds}s) and its pruning; accepted: longer than the readyTimeout`);
     }
     const snapshotClass = request.snapshotClass;
     if (snapshotClass !== undefined && snapshotClass.name.length > 63) {
-      throw invalidProp(path, KIND, snapshotClass.prop, snapshotClass.name,
+      throw check.fail(snapshotClass.prop, snapshotClass.name,
         'the built-in engine\'s script takes class names of at most 63 characters; accepted: a shorter VolumeSnapshotClass name');
     }
-    requireBoolean(path, KIND, 'engine.networkPolicy', options.networkPolicy);
+    requireBoolean(engine, 'networkPolicy', options.networkPolicy);
     const apiServerCidrs = options.apiServerCidrs ?? ['0.0.0.0/0', '::/0'];
     if (!Array.isArray(apiServerCidrs) || apiServerCidrs.length === 0) {
-      throw invalidProp(path, KIND, 'engine.apiServerCidrs', describeValue(apiServerCidrs), `accepted: a non-empty list of ${CIDR_RULE}`);
+      throw engine.fail('apiServerCidrs', describeValue(apiServerCidrs), `accepted: a non-empty list of ${CIDR_RULE}`);
     }
     apiServerCidrs.forEach((cidr, i) => {
-      if (!isCidr(cidr)) throw invalidProp(path, KIND, `engine.apiServerCidrs[${i}]`, cidr, `accepted: ${CIDR_RULE}`);
+      if (!isCidr(cidr)) throw engine.fail(`apiServerCidrs[${i}]`, cidr, `accepted: ${CIDR_RULE}`);
     });
     if (options.networkPolicy === false && options.apiServerCidrs !== undefined) {
-      throw invalidProp(path, KIND, 'engine.apiServerCidrs', apiServerCidrs,
+      throw engine.fail('apiServerCidrs', apiServerCidrs,
         'they only shape the NetworkPolicy, and networkPolicy is false; accepted: one of them');
     }
     return {

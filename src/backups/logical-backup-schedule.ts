@@ -8,8 +8,9 @@ import {
 import { BackupJobOptions, BackupScheduleOptions } from './backup-options';
 import { mysqlClientEnv, postgresClientEnv, postgresMajor } from './database-client';
 import { suspendWhileHibernating } from './hibernation-suspend';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { exactQuantity } from '../internal/quantity';
 import { addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
@@ -161,10 +162,10 @@ export class LogicalBackupSchedule extends Construct {
   public readonly egressPolicy: ApiObject;
 
   public constructor(scope: Construct, id: string, props: LogicalBackupScheduleProps) {
-    const path = pathOf(scope, id);
-    const checked = requireProps(path, scope, props);
+    const check = new PropChecker(pathOf(scope, id), KIND);
+    const checked = requireProps(check, scope, props);
     // Nothing else may mount the backup volume: a second pod would wait for it forever (ReadWriteOncePod).
-    if (props.volume !== undefined) registerExclusiveMount(props.volume, path, KIND, 'volume');
+    if (props.volume !== undefined) registerExclusiveMount(props.volume, check, 'volume');
     super(scope, id);
     addSynthChecks(this);
     const database = props.database;
@@ -182,7 +183,7 @@ export class LogicalBackupSchedule extends Construct {
         storageClass: props.storageClass,
         storageClassName: props.storageClassName,
       });
-      registerExclusiveMount(this.volume, path, KIND, 'storage');
+      registerExclusiveMount(this.volume, check, 'storage');
     }
     this.scriptConfigMap = new kplus.ConfigMap(this, 'Script', {
       metadata: { name: `${this.scheduleName}-script`, namespace, labels },
@@ -256,25 +257,25 @@ interface CheckedProps {
   readonly job: CheckedJobOptions;
 }
 
-function requireProps(path: string, scope: Construct, props: LogicalBackupScheduleProps): CheckedProps {
+function requireProps(check: PropChecker, scope: Construct, props: LogicalBackupScheduleProps): CheckedProps {
   if (props === undefined || props === null || typeof props !== 'object') {
-    throw invalidProp(path, KIND, 'props', props, 'accepted: an object with at least database, schedule and storage or volume');
+    throw check.fail('props', props, 'accepted: an object with at least database, schedule and storage or volume');
   }
-  const schedule = requireScheduleOptions(path, KIND, props);
+  const schedule = requireScheduleOptions(check, props);
   const database = props.database;
   if (!(database instanceof SingleWriterDatabase)) {
-    throw invalidProp(path, KIND, 'database', describeValue(database), 'accepted: a SingleWriterDatabase');
+    throw check.fail('database', describeValue(database), 'accepted: a SingleWriterDatabase');
   }
   const script = SCRIPTS[database.engine.family];
   if (script === undefined) {
-    throw invalidProp(path, KIND, 'database', database.node.path,
+    throw check.fail('database', database.node.path,
       `its engine is the custom engine ${database.engine.name}, and a logical dump needs to know the server's protocol and tools; `
       + 'accepted: a SingleWriterDatabase of DatabaseEngine.postgres(), mariadb() or mysql(), or a SnapshotBackupSchedule of its volume');
   }
   if (database.engine.family !== DatabaseFamily.POSTGRES) {
     for (const prop of ['lockWaitTimeout', 'noRolePasswords'] as const) {
       if (props[prop] !== undefined) {
-        throw invalidProp(path, KIND, prop, describeValue(props[prop]),
+        throw check.fail(prop, describeValue(props[prop]),
           `it is a pg_dump setting and the database is ${database.engine.name}; accepted: no ${prop} for a ${database.engine.name} database`);
       }
     }
@@ -282,32 +283,32 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
   const namespace = props.metadata?.namespace ?? Chart.of(scope).namespace;
   const databaseNamespace = database.deployment.metadata.namespace;
   if (databaseNamespace !== namespace) {
-    throw invalidProp(path, KIND, 'metadata.namespace', namespace,
+    throw check.fail('metadata.namespace', namespace,
       `the database is in namespace ${databaseNamespace ?? '(none)'} and is reached by its Service name; accepted: the database's namespace`);
   }
-  requireBoolean(path, KIND, 'noRolePasswords', props.noRolePasswords);
-  requireVolume(path, props, namespace);
+  requireBoolean(check, 'noRolePasswords', props.noRolePasswords);
+  requireVolume(check, props, namespace);
 
   const image = props.image ?? database.engine.image;
-  requireImage(path, KIND, 'image', image);
+  requireImage(check, 'image', image);
   const foreignClient = FOREIGN_CLIENT_IMAGES[database.engine.family]?.exec(image);
   if (foreignClient) {
-    throw invalidProp(path, KIND, 'image', image,
+    throw check.fail('image', image,
       `it is the ${foreignClient[1]} image, which has no ${database.engine.name} dump tools; accepted: an image of ${database.engine.name} (default: the database's, ${database.engine.image})`);
   }
   const serverMajor = postgresMajor(database.engine.image);
   const clientMajor = postgresMajor(image);
   if (serverMajor !== undefined && clientMajor !== undefined && clientMajor < serverMajor) {
-    throw invalidProp(path, KIND, 'image', image,
+    throw check.fail('image', image,
       `pg_dump ${clientMajor} cannot dump a PostgreSQL ${serverMajor} server; accepted: an image of PostgreSQL ${serverMajor} or newer (default: the database's, ${database.engine.image})`);
   }
   if (props.databases !== undefined) {
     if (!Array.isArray(props.databases) || props.databases.length === 0) {
-      throw invalidProp(path, KIND, 'databases', describeValue(props.databases), 'accepted: a non-empty list of database names, or no databases prop for all of them');
+      throw check.fail('databases', describeValue(props.databases), 'accepted: a non-empty list of database names, or no databases prop for all of them');
     }
     props.databases.forEach((name, i) => {
       if (typeof name !== 'string' || !/^[^\s'"\\]{1,63}$/.test(name)) {
-        throw invalidProp(path, KIND, `databases[${i}]`, name, 'accepted: a database name of 1 to 63 characters without blanks, quotes or backslashes');
+        throw check.fail(`databases[${i}]`, name, 'accepted: a database name of 1 to 63 characters without blanks, quotes or backslashes');
       }
     });
   }
@@ -315,52 +316,52 @@ function requireProps(path: string, scope: Construct, props: LogicalBackupSchedu
     script,
     namespace,
     image,
-    suspend: suspendWhileHibernating(path, KIND, props.suspend, database),
-    keepLast: requireCount(path, KIND, 'keepLast', props.keepLast, 1, 10000, 7),
-    lockWaitSeconds: props.lockWaitTimeout === undefined ? undefined : requireSeconds(path, KIND, 'lockWaitTimeout', props.lockWaitTimeout, 1, 0),
-    job: requireJobOptions(path, KIND, '', props, schedule, JOB_DEFAULTS, database),
+    suspend: suspendWhileHibernating(check, props.suspend, database),
+    keepLast: requireCount(check, 'keepLast', props.keepLast, 1, 10000, 7),
+    lockWaitSeconds: props.lockWaitTimeout === undefined ? undefined : requireSeconds(check, 'lockWaitTimeout', props.lockWaitTimeout, 1, 0),
+    job: requireJobOptions(check, props, schedule, JOB_DEFAULTS, database),
   };
 }
 
 /** The backup volume: given (never the database's) or to be created from a size. */
-function requireVolume(path: string, props: LogicalBackupScheduleProps, namespace: string | undefined): void {
+function requireVolume(check: PropChecker, props: LogicalBackupScheduleProps, namespace: string | undefined): void {
   if (props.volume !== undefined) {
     if (!(props.volume instanceof ExclusiveVolume)) {
-      throw invalidProp(path, KIND, 'volume', describeValue(props.volume), 'accepted: an ExclusiveVolume of this app that nothing else mounts');
+      throw check.fail('volume', describeValue(props.volume), 'accepted: an ExclusiveVolume of this app that nothing else mounts');
     }
     if (props.volume === props.database.volume) {
-      throw invalidProp(path, KIND, 'volume', props.volume.node.path,
+      throw check.fail('volume', props.volume.node.path,
         'it is the database\'s own data volume: a ReadWriteOncePod volume has one pod at a time, so the backup could never start '
         + 'while the database runs; accepted: a separate ExclusiveVolume, or storage to have one created');
     }
     if (props.volume.metadata.namespace !== namespace) {
-      throw invalidProp(path, KIND, 'volume', props.volume.node.path,
+      throw check.fail('volume', props.volume.node.path,
         `it is in namespace ${props.volume.metadata.namespace ?? '(none)'} and the backup pods in ${namespace ?? '(none)'}; accepted: a volume of the same namespace`);
     }
     for (const prop of ['storage', 'storageClass', 'storageClassName'] as const) {
       if (props[prop] !== undefined) {
-        throw invalidProp(path, KIND, prop, describeValue(props[prop]),
+        throw check.fail(prop, describeValue(props[prop]),
           `volume (${props.volume.node.path}) is given too, and ${prop} only applies to a volume created here; accepted: volume alone, or storage with its class`);
       }
     }
     return;
   }
   if (props.storage === undefined) {
-    throw invalidProp(path, KIND, 'storage', undefined,
+    throw check.fail('storage', undefined,
       'accepted: the size of the backup volume to create, e.g. Size.gibibytes(50), or an ExclusiveVolume as volume');
   }
   if (!(props.storage instanceof Size) || exactQuantity(props.storage) === undefined) {
-    throw invalidProp(path, KIND, 'storage', describeValue(props.storage),
+    throw check.fail('storage', describeValue(props.storage),
       'accepted: a positive Size that is a whole number of KiB, e.g. Size.gibibytes(50)');
   }
   if (props.storageClass !== undefined && !(props.storageClass instanceof ExclusiveStorageClass)) {
-    throw invalidProp(path, KIND, 'storageClass', describeValue(props.storageClass), 'accepted: an ExclusiveStorageClass');
+    throw check.fail('storageClass', describeValue(props.storageClass), 'accepted: an ExclusiveStorageClass');
   }
   if (props.storageClass !== undefined && props.storageClassName !== undefined) {
-    throw invalidProp(path, KIND, 'storageClassName', props.storageClassName,
+    throw check.fail('storageClassName', props.storageClassName,
       `storageClass (${props.storageClass.name}) is given too; accepted: one of storageClass or storageClassName`);
   }
   if (props.storageClassName !== undefined && (typeof props.storageClassName !== 'string' || !isDns1123Subdomain(props.storageClassName))) {
-    throw invalidProp(path, KIND, 'storageClassName', props.storageClassName, `accepted: the name of a CSI storage class, ${DNS1123_SUBDOMAIN_RULE}`);
+    throw check.fail('storageClassName', props.storageClassName, `accepted: the name of a CSI storage class, ${DNS1123_SUBDOMAIN_RULE}`);
   }
 }

@@ -2,9 +2,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  SNAPSHOT_SCHEDULE_KIND as KIND, SnapshotEngineCheck, SnapshotEngineObjects, SnapshotEngineRender, SnapshotEngineStrategy,
+  SnapshotEngineCheck, SnapshotEngineObjects, SnapshotEngineRender, SnapshotEngineStrategy,
 } from './snapshot-engine-contract';
-import { invalidProp } from '../internal/errors';
 
 /** snapscheduler's CRD pattern for `spec.schedule`. */
 const SNAPSCHEDULER_SCHEDULE = /^(@(annually|yearly|monthly|weekly|daily|hourly))|((((\d+,)*\d+|(\d+(\/|-)\d+)|\*(\/\d+)?)\s?){5})$/;
@@ -17,30 +16,30 @@ export class SnapschedulerSnapshotEngine implements SnapshotEngineStrategy {
   public readonly name = 'snapscheduler';
 
   public check(request: SnapshotEngineCheck): void {
-    const { path, options, schedule, retention } = request;
+    const { check, options, schedule, retention } = request;
     if (request.checkpoint) {
-      throw invalidProp(path, KIND, 'checkpoint', request.givenCheckpoint,
+      throw check.fail('checkpoint', request.givenCheckpoint,
         'snapscheduler cannot run a checkpoint before its snapshots (backube/snapscheduler#569); accepted: checkpoint: false '
         + 'for crash-consistent snapshots, or SnapshotEngine.builtIn()');
     }
     if (request.claimNames !== undefined) {
-      throw invalidProp(path, KIND, 'claimNames', request.claimNames,
+      throw check.fail('claimNames', request.claimNames,
         'snapscheduler selects claims by label, and only an ExclusiveVolume of this app can be labelled here; accepted: volumes, or SnapshotEngine.builtIn()');
     }
     if (options.timeZone !== undefined) {
-      throw invalidProp(path, KIND, 'timeZone', options.timeZone,
+      throw check.fail('timeZone', options.timeZone,
         'snapscheduler\'s schedule has no time zone (it runs on the operator\'s clock); accepted: no timeZone, or SnapshotEngine.builtIn()');
     }
     if (!SNAPSCHEDULER_SCHEDULE.test(schedule.expression)) {
-      throw invalidProp(path, KIND, 'schedule', schedule.expression,
+      throw check.fail('schedule', schedule.expression,
         'snapscheduler\'s CRD accepts only numbers, "*", "*/n", "a-b", "a/b" and lists of numbers in each field; accepted: such a schedule, or SnapshotEngine.builtIn()');
     }
     if (retention.keepLast !== undefined && retention.keepWithinSeconds !== undefined) {
-      throw invalidProp(path, KIND, 'retention', request.givenRetention,
+      throw check.fail('retention', request.givenRetention,
         'with both a count and an age snapscheduler deletes by whichever is stricter, not by either as the built-in engine does; accepted: one of keepLast or keepWithin');
     }
     if (retention.failedGraceSeconds !== undefined) {
-      throw invalidProp(path, KIND, 'retention.failedGrace', `${retention.failedGraceSeconds}s`,
+      throw check.fail('retention.failedGrace', `${retention.failedGraceSeconds}s`,
         'snapscheduler has no grace for failed snapshots (they count as kept, backube/snapscheduler#688); accepted: no failedGrace, or SnapshotEngine.builtIn()');
     }
   }

@@ -7,10 +7,11 @@ import { quiesceCommand } from './database-client';
 import { suspendWhileHibernating } from './hibernation-suspend';
 import { requireRetention } from './retention-check';
 import { SnapshotEngine } from './snapshot-engine';
-import { SNAPSHOT_SCHEDULE_KIND, SnapshotEngineCheck, SnapshotTarget } from './snapshot-engine-contract';
+import { SnapshotEngineCheck, SnapshotTarget } from './snapshot-engine-contract';
 import { SnapshotRetention } from './snapshot-retention';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { snapshotDriverErrors } from '../internal/snapshot-driver-check';
 import { addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';
@@ -87,7 +88,7 @@ export interface SnapshotBackupScheduleProps extends BackupScheduleOptions {
   readonly engine?: SnapshotEngine;
 }
 
-const KIND = SNAPSHOT_SCHEDULE_KIND;
+const KIND = 'SnapshotBackupSchedule';
 
 /**
  * Scheduled CSI snapshots of one or more ReadWriteOncePod claims, with retention; a snapshot never mounts the claim,
@@ -143,27 +144,27 @@ export class SnapshotBackupSchedule extends Construct {
   public readonly snapshotSchedule?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: SnapshotBackupScheduleProps) {
-    const path = pathOf(scope, id);
+    const check = new PropChecker(pathOf(scope, id), KIND);
     if (props === undefined || props === null || typeof props !== 'object') {
-      throw invalidProp(path, KIND, 'props', props, 'accepted: an object with at least schedule and volumes, claimNames or database');
+      throw check.fail('props', props, 'accepted: an object with at least schedule and volumes, claimNames or database');
     }
-    const schedule = requireScheduleOptions(path, KIND, props);
+    const schedule = requireScheduleOptions(check, props);
     const engine = props.engine ?? SnapshotEngine.builtIn();
     if (!(engine instanceof SnapshotEngine)) {
-      throw invalidProp(path, KIND, 'engine', describeValue(engine), 'accepted: SnapshotEngine.builtIn({...}) or SnapshotEngine.snapscheduler()');
+      throw check.fail('engine', describeValue(engine), 'accepted: SnapshotEngine.builtIn({...}) or SnapshotEngine.snapscheduler()');
     }
-    const targets = requireTargets(path, props);
+    const targets = requireTargets(check, props);
     const namespace = props.metadata?.namespace ?? Chart.of(scope).namespace;
-    requireSameNamespace(path, props, targets, namespace);
-    const checkpoint = requireCheckpoint(path, props);
-    const snapshotClassName = requireSnapshotClass(path, props);
-    const check: SnapshotEngineCheck = {
-      path,
+    requireSameNamespace(check, props, targets, namespace);
+    const checkpoint = requireCheckpoint(check, props);
+    const snapshotClassName = requireSnapshotClass(check, props);
+    const request: SnapshotEngineCheck = {
+      check,
       options: props,
       schedule,
       targets,
       claimNames: props.claimNames,
-      retention: requireRetention(path, KIND, props.retention),
+      retention: requireRetention(check, props.retention),
       givenRetention: props.retention,
       snapshotClass: snapshotClassName === undefined ? undefined
         : { name: snapshotClassName, prop: props.snapshotClass !== undefined ? 'snapshotClass' : 'snapshotClassName' },
@@ -171,9 +172,9 @@ export class SnapshotBackupSchedule extends Construct {
       checkpoint,
       givenCheckpoint: props.checkpoint,
     };
-    engine._strategy.check(check);
+    engine._strategy.check(request);
     // A checkpoint reaches the database; a snapshot alone does not, and a hibernating database's volume is quiet.
-    const suspend = suspendWhileHibernating(path, KIND, props.suspend, checkpoint ? props.database : undefined);
+    const suspend = suspendWhileHibernating(check, props.suspend, checkpoint ? props.database : undefined);
 
     super(scope, id);
     addSynthChecks(this);
@@ -182,14 +183,14 @@ export class SnapshotBackupSchedule extends Construct {
       claim: target.volume,
       prop: props.database !== undefined ? 'database' : target.volume ? 'volumes' : 'claimNames',
     }));
-    this.node.addValidation({ validate: () => snapshotDriverErrors(this, KIND, namespace, snapshotTargets, check.snapshotClass) });
+    this.node.addValidation({ validate: () => snapshotDriverErrors(this, check, namespace, snapshotTargets, request.snapshotClass) });
     this.engine = engine;
     this.checkpointed = checkpoint;
     this.claimNames = targets.map(target => target.name);
     this.scheduleName = scheduleName(this, props);
 
     const objects = engine._strategy.render(this, {
-      ...check,
+      ...request,
       scheduleName: this.scheduleName,
       metadata: { ...props.metadata, name: this.scheduleName, namespace },
       namespace,
@@ -208,11 +209,12 @@ export class SnapshotBackupSchedule extends Construct {
 }
 
 /** A VolumeSnapshot lives in its claim's namespace, and so does the schedule that makes it. */
-function requireSameNamespace(path: string, props: SnapshotBackupScheduleProps, targets: SnapshotTarget[], namespace: string | undefined): void {
+function requireSameNamespace(check: PropChecker, props: SnapshotBackupScheduleProps, targets: SnapshotTarget[],
+  namespace: string | undefined): void {
   for (const target of targets) {
     const claimNamespace = target.volume?.metadata.namespace;
     if (target.volume !== undefined && claimNamespace !== namespace) {
-      throw invalidProp(path, KIND, props.database ? 'database' : 'volumes', target.volume.node.path,
+      throw check.fail(props.database ? 'database' : 'volumes', target.volume.node.path,
         `the claim is in namespace ${claimNamespace ?? '(none)'} and the schedule in ${namespace ?? '(none)'}, but a VolumeSnapshot `
         + 'must be in its claim\'s namespace; accepted: volumes of the schedule\'s namespace (set metadata.namespace)');
     }
@@ -220,57 +222,57 @@ function requireSameNamespace(path: string, props: SnapshotBackupScheduleProps, 
 }
 
 /** The claims to snapshot: volumes and claim names, or the database's volume. */
-function requireTargets(path: string, props: SnapshotBackupScheduleProps): SnapshotTarget[] {
+function requireTargets(check: PropChecker, props: SnapshotBackupScheduleProps): SnapshotTarget[] {
   const { volumes, claimNames, database } = props;
   if (database !== undefined) {
     if (!(database instanceof SingleWriterDatabase)) {
-      throw invalidProp(path, KIND, 'database', describeValue(database), 'accepted: a SingleWriterDatabase');
+      throw check.fail('database', describeValue(database), 'accepted: a SingleWriterDatabase');
     }
     for (const prop of ['volumes', 'claimNames'] as const) {
       if (props[prop] !== undefined) {
-        throw invalidProp(path, KIND, prop, describeValue(props[prop]),
+        throw check.fail(prop, describeValue(props[prop]),
           `database (${database.node.path}) is given too, and its data volume is what gets snapshotted; accepted: database alone, or volumes and/or claimNames`);
       }
     }
-    return [claimTarget(path, 'database', database.volume)];
+    return [claimTarget(check, 'database', database.volume)];
   }
   const targets: SnapshotTarget[] = [];
   if (volumes !== undefined) {
-    if (!Array.isArray(volumes)) throw invalidProp(path, KIND, 'volumes', describeValue(volumes), 'accepted: a list of ExclusiveVolume');
+    if (!Array.isArray(volumes)) throw check.fail('volumes', describeValue(volumes), 'accepted: a list of ExclusiveVolume');
     volumes.forEach((volume, i) => {
       if (!(volume instanceof ExclusiveVolume)) {
-        throw invalidProp(path, KIND, `volumes[${i}]`, describeValue(volume), 'accepted: an ExclusiveVolume of this app (or its name in claimNames)');
+        throw check.fail(`volumes[${i}]`, describeValue(volume), 'accepted: an ExclusiveVolume of this app (or its name in claimNames)');
       }
-      targets.push(claimTarget(path, `volumes[${i}]`, volume));
+      targets.push(claimTarget(check, `volumes[${i}]`, volume));
     });
   }
   if (claimNames !== undefined) {
-    if (!Array.isArray(claimNames)) throw invalidProp(path, KIND, 'claimNames', describeValue(claimNames), 'accepted: a list of claim names');
+    if (!Array.isArray(claimNames)) throw check.fail('claimNames', describeValue(claimNames), 'accepted: a list of claim names');
     claimNames.forEach((name, i) => {
       if (typeof name !== 'string' || !isClaimLabelValue(name)) {
-        throw invalidProp(path, KIND, `claimNames[${i}]`, name,
+        throw check.fail(`claimNames[${i}]`, name,
           'accepted: the name of a PersistentVolumeClaim of at most 63 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit (it becomes a label value)');
       }
       targets.push({ name });
     });
   }
   if (targets.length === 0) {
-    throw invalidProp(path, KIND, 'volumes', volumes,
+    throw check.fail('volumes', volumes,
       'nothing to snapshot; accepted: one or more ExclusiveVolumes in volumes, claim names in claimNames, or a SingleWriterDatabase in database');
   }
   const seen = new Set<string>();
   for (const target of targets) {
     if (seen.has(target.name)) {
-      throw invalidProp(path, KIND, target.volume ? 'volumes' : 'claimNames', target.name, 'that claim is named twice; accepted: each claim once');
+      throw check.fail(target.volume ? 'volumes' : 'claimNames', target.name, 'that claim is named twice; accepted: each claim once');
     }
     seen.add(target.name);
   }
   return targets;
 }
 
-function claimTarget(path: string, prop: string, volume: ExclusiveVolume): SnapshotTarget {
+function claimTarget(check: PropChecker, prop: string, volume: ExclusiveVolume): SnapshotTarget {
   if (!isClaimLabelValue(volume.name)) {
-    throw invalidProp(path, KIND, prop, volume.name,
+    throw check.fail(prop, volume.name,
       'the claim\'s name labels its snapshots (rwop.dev/claim), and a label value has at most 63 characters; accepted: a claim named with at most 63 characters');
   }
   return { name: volume.name, volume };
@@ -282,12 +284,12 @@ function isClaimLabelValue(name: string): boolean {
 }
 
 /** Whether the database's checkpoint would run before the cut; an engine that cannot run one refuses it. */
-function requireCheckpoint(path: string, props: SnapshotBackupScheduleProps): boolean {
-  requireBoolean(path, KIND, 'checkpoint', props.checkpoint);
+function requireCheckpoint(check: PropChecker, props: SnapshotBackupScheduleProps): boolean {
+  requireBoolean(check, 'checkpoint', props.checkpoint);
   const database = props.database;
   if (database === undefined) {
     if (props.checkpoint !== undefined) {
-      throw invalidProp(path, KIND, 'checkpoint', props.checkpoint, 'a checkpoint is the database\'s; accepted: checkpoint only with database');
+      throw check.fail('checkpoint', props.checkpoint, 'a checkpoint is the database\'s; accepted: checkpoint only with database');
     }
     return false;
   }
@@ -295,13 +297,13 @@ function requireCheckpoint(path: string, props: SnapshotBackupScheduleProps): bo
   const inContainerOnly = !networked && database.engine.checkpointCommand !== undefined;
   if (props.checkpoint === false) return false;
   if (inContainerOnly) {
-    throw invalidProp(path, KIND, 'checkpoint', props.checkpoint,
+    throw check.fail('checkpoint', props.checkpoint,
       `the ${database.engine.name} engine's checkpointCommand runs inside the database container, and a backup never execs into it `
       + '(pods/exec in the namespace would hand it the database\'s secrets); accepted: checkpoint: false for crash-consistent snapshots');
   }
   if (!networked) {
     if (props.checkpoint === true) {
-      throw invalidProp(path, KIND, 'checkpoint', true,
+      throw check.fail('checkpoint', true,
         `the ${database.engine.name} engine has no checkpoint (its files are crash-consistent); accepted: false, or no checkpoint prop`);
     }
     return false;
@@ -309,21 +311,21 @@ function requireCheckpoint(path: string, props: SnapshotBackupScheduleProps): bo
   return true;
 }
 
-function requireSnapshotClass(path: string, props: SnapshotBackupScheduleProps): string | undefined {
+function requireSnapshotClass(check: PropChecker, props: SnapshotBackupScheduleProps): string | undefined {
   const { snapshotClass, snapshotClassName } = props;
   if (snapshotClass !== undefined) {
     if (typeof snapshotClass !== 'object' || snapshotClass === null || typeof snapshotClass.name !== 'string') {
-      throw invalidProp(path, KIND, 'snapshotClass', describeValue(snapshotClass),
+      throw check.fail('snapshotClass', describeValue(snapshotClass),
         'accepted: a VolumeSnapshotClass, or VolumeSnapshotClass.fromSnapshotClassName(scope, id, name)');
     }
     if (snapshotClassName !== undefined) {
-      throw invalidProp(path, KIND, 'snapshotClassName', snapshotClassName,
+      throw check.fail('snapshotClassName', snapshotClassName,
         `snapshotClass (${snapshotClass.name}) is given too; accepted: one of snapshotClass or snapshotClassName`);
     }
     return snapshotClass.name;
   }
   if (snapshotClassName !== undefined && (typeof snapshotClassName !== 'string' || !isDns1123Subdomain(snapshotClassName))) {
-    throw invalidProp(path, KIND, 'snapshotClassName', snapshotClassName,
+    throw check.fail('snapshotClassName', snapshotClassName,
       `"" would be refused by the snapshot CRD (leave it out for the driver's default); accepted: ${DNS1123_SUBDOMAIN_RULE}`);
   }
   return snapshotClassName;

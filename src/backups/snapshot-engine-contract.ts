@@ -8,11 +8,9 @@ import { CheckedSchedule } from './backup-job';
 import { BackupScheduleOptions } from './backup-options';
 import { CheckedRetention } from './retention-check';
 import { SnapshotRetention } from './snapshot-retention';
+import { PropChecker } from '../internal/prop-checker';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';
 import { SingleWriterDatabase } from '../workloads/single-writer-database';
-
-/** The name of the construct the engines render for, in their errors. */
-export const SNAPSHOT_SCHEDULE_KIND = 'SnapshotBackupSchedule';
 
 /** A claim to snapshot: its name, and the volume when it is one of this app. */
 export interface SnapshotTarget {
@@ -22,8 +20,8 @@ export interface SnapshotTarget {
 
 /** The schedule's props, checked: what an engine checks before the schedule exists. */
 export interface SnapshotEngineCheck {
-  /** The schedule's construct path, for errors. */
-  readonly path: string;
+  /** The schedule's checker, for errors. */
+  readonly check: PropChecker;
   /** The props as given, for what every backup schedule takes. */
   readonly options: BackupScheduleOptions;
   readonly schedule: CheckedSchedule;

@@ -3,7 +3,7 @@
 // fully qualified name under the symbol `jsii.rtti` (e.g. `cdk8s-plus-33.DeploymentStrategy`), which tells where an
 // object comes from without relying on file paths or constructor names.
 import * as kplus from 'cdk8s-plus-27';
-import { invalidProp } from './errors';
+import { PropChecker } from './prop-checker';
 
 const JSII_RTTI = Symbol.for('jsii.rtti');
 const CDK8S_PLUS_PACKAGE = /^cdk8s-plus-\d+$/;
@@ -29,7 +29,7 @@ export function otherCdk8sPlusOrigin(value: unknown): string | undefined {
  * Throws our prop error when `value` is an object of another cdk8s-plus: it names the package the object came from,
  * the one this library takes, and `remedy` (the plain alternative, or how to build the object from our package).
  */
-export function refuseOtherCdk8sPlus(path: string, construct: string, prop: string, value: unknown, remedy: string): void {
+export function refuseOtherCdk8sPlus(check: PropChecker, prop: string, value: unknown, remedy: string): void {
   const origin = otherCdk8sPlusOrigin(value);
   if (origin === undefined) return;
   const className = jsiiClassOf(value)!.className;
@@ -38,7 +38,7 @@ export function refuseOtherCdk8sPlus(path: string, construct: string, prop: stri
       + 'npm dedupe, or one version range for both, leaves one)'
     : `this library is built on ${OUR_CDK8S_PLUS} and cannot use objects of another cdk8s-plus (an app on a newer one `
       + `installs ${OUR_CDK8S_PLUS} next to it: npm install ${OUR_CDK8S_PLUS})`;
-  throw invalidProp(path, construct, prop, `a ${className} from ${origin}`, `${why}; ${remedy}`);
+  throw check.fail(prop, `a ${className} from ${origin}`, `${why}; ${remedy}`);
 }
 
 /** The package and class name jsii recorded for the nearest jsii class in the object's prototype chain. */

@@ -15,7 +15,7 @@ const VALIDATION_ERROR = Symbol.for('cdk8s-rwop.RwopValidationError');
 /**
  * The one error every construct of this library throws for a bad prop: where (construct path), which construct and
  * prop, what was given, and what is accepted. Not a jsii type (jsii cannot export a subclass of `Error`): other
- * languages read it through `RwopErrors`.
+ * languages read it through `RwopErrors`. Constructs make it through their `PropChecker`.
  */
 export class RwopValidationError extends Error {
   public readonly constructPath: string;
@@ -41,14 +41,6 @@ export class RwopValidationError extends Error {
 /** Whether `error` is a validation error of this library (of any installed copy of it). */
 export function isRwopValidationError(error: unknown): error is RwopValidationError {
   return typeof error === 'object' && error !== null && VALIDATION_ERROR in error;
-}
-
-/**
- * An error for a bad prop value, in the one shape every construct of this library uses:
- * where (construct path), which construct and prop, what was given, and what is accepted.
- */
-export function invalidProp(path: string, construct: string, prop: string, given: unknown, accepted: string): RwopValidationError {
-  return new RwopValidationError(path, construct, prop, given, accepted);
 }
 
 function describe(value: unknown): string {

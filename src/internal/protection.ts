@@ -1,5 +1,5 @@
 import { ApiObjectMetadataDefinition } from 'cdk8s';
-import { invalidProp } from './errors';
+import { PropChecker } from './prop-checker';
 
 /**
  * The annotations that keep an object, and so its data, alive when it leaves the desired state:
@@ -33,7 +33,7 @@ export function addPruneProtection(metadata: ApiObjectMetadataDefinition, userAn
  * Refuses user annotations that would switch the protection off while `protectFromPrune` asks for it
  * (e.g. `Prune=true` in Argo CD's sync options, Flux `prune: enabled`, another Helm resource policy).
  */
-export function requireNoPruneConflict(path: string, construct: string, userAnnotations: { [key: string]: string } | undefined): void {
+export function requireNoPruneConflict(check: PropChecker, userAnnotations: { [key: string]: string } | undefined): void {
   for (const [key, value] of PRUNE_PROTECTION) {
     const given = userAnnotations?.[key];
     if (given === undefined) continue;
@@ -41,7 +41,7 @@ export function requireNoPruneConflict(path: string, construct: string, userAnno
       ? syncOptionList(value).find(required => syncOptionList(given).some(o => optionName(o) === optionName(required) && o !== required))
       : (given !== value ? `${key}: ${given}` : undefined);
     if (conflict !== undefined) {
-      throw invalidProp(path, construct, `metadata.annotations["${key}"]`, given,
+      throw check.nested('metadata').fail(`annotations["${key}"]`, given,
         `it turns off the prune protection (${conflict}) that protectFromPrune (default true) adds; accepted: set protectFromPrune: false to opt out, or drop the conflicting value`);
     }
   }

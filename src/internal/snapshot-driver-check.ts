@@ -2,7 +2,7 @@
 // VolumeSnapshotClass, when the app defines them, must be able to snapshot each claim.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { invalidProp } from './errors';
+import { PropChecker } from './prop-checker';
 import { snapshotDriverProblem } from '../rules/snapshot-driver-mismatch';
 
 const DEFAULT_STORAGE_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
@@ -26,7 +26,7 @@ export interface SnapshotClassChoice {
  * are not checked: the cluster may have them.
  */
 export function snapshotDriverErrors(
-  schedule: IConstruct, kind: string, namespace: string | undefined,
+  schedule: IConstruct, check: PropChecker, namespace: string | undefined,
   targets: readonly SnapshotTarget[], snapshotClass: SnapshotClassChoice | undefined,
 ): string[] {
   const objects = schedule.node.root.node.findAll().filter(ApiObject.isApiObject);
@@ -47,9 +47,9 @@ export function snapshotDriverErrors(
     const facts = `claim ${target.claimName} (${claimObject.node.path}) is of StorageClass ${storageClass.object.name} (${storageClass.object.node.path})`
       + (mismatch ? `, and VolumeSnapshotClass ${snapshotClass.name} (${snapshotClassObject.node.path}) has driver "${driver}"` : '');
     const error = mismatch
-      ? invalidProp(schedule.node.path, kind, snapshotClass.prop, snapshotClass.name,
+      ? check.fail(snapshotClass.prop, snapshotClass.name,
         `${facts}: ${problem}, or omit it for the driver's default class`)
-      : invalidProp(schedule.node.path, kind, target.prop, target.claimName, `${facts}: ${problem}`);
+      : check.fail(target.prop, target.claimName, `${facts}: ${problem}`);
     errors.push(error.message);
   }
   return errors;

@@ -11,7 +11,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { recordsConstructMetadata, writeConstructPaths } from './construct-paths';
-import { invalidProp } from './errors';
+import { PropChecker } from './prop-checker';
 import { identityOf, isContentKind, runRules } from '../rules';
 import type { Finding, Manifest } from '../rules';
 import type { DatabaseCredentials } from '../workloads/database-credentials';
@@ -210,7 +210,7 @@ function missingKeyErrors(check: SecretKeyCheck, secret: ApiObject): string[] {
   const errors: string[] = [];
   for (const [keyProp, key] of [['passwordKey', check.credentials.passwordKey], ['usernameKey', check.credentials.usernameKey]] as const) {
     if (key === undefined || keys.includes(key)) continue;
-    errors.push(invalidProp(check.construct.node.path, check.kind, `${check.prop}.${keyProp}`, key,
+    errors.push(new PropChecker(check.construct.node.path, check.kind).nested(check.prop).fail(keyProp, key,
       `Secret ${secret.name} (${secret.node.path}) has no key "${key}", only ${keys.map((each) => `"${each}"`).join(', ')}, `
       + 'so the container would never start (CreateContainerConfigError); accepted: one of its keys, or add the key to the Secret').message);
   }

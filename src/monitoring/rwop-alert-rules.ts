@@ -4,10 +4,11 @@ import { parseCron, longestIntervalSeconds } from '../backups/cron-schedule';
 import { LogicalBackupSchedule } from '../backups/logical-backup-schedule';
 import { SnapshotBackupSchedule } from '../backups/snapshot-backup-schedule';
 import * as monitoring from '../imports/monitoring.coreos.com';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
 import { isMatcherList, isPromLabelName, matchAny, promDuration, promString, selector } from '../internal/promql';
+import { PropChecker } from '../internal/prop-checker';
 
 const KIND = 'RwopAlertRules';
 
@@ -144,8 +145,8 @@ export class RwopAlertRules extends Construct {
   public readonly alertNames: string[];
 
   public constructor(scope: Construct, id: string, props: RwopAlertRulesProps = {}) {
-    const path = pathOf(scope, id);
-    const checked = checkProps(path, props);
+    const check = new PropChecker(pathOf(scope, id), KIND);
+    const checked = checkProps(check, props);
     super(scope, id);
 
     const name = props.metadata?.name ?? Names.toDnsLabel(this);
@@ -183,80 +184,80 @@ interface CheckedProps {
   readonly runbookBaseUrl: string;
 }
 
-function checkProps(path: string, props: RwopAlertRulesProps): CheckedProps {
+function checkProps(check: PropChecker, props: RwopAlertRulesProps): CheckedProps {
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-    throw invalidProp(path, KIND, 'props', props, 'accepted: an object of RwopAlertRulesProps, or nothing');
+    throw check.fail('props', props, 'accepted: an object of RwopAlertRulesProps, or nothing');
   }
-  validateMetadata(path, KIND, props.metadata, false);
+  validateMetadata(check, props.metadata, false);
   if (props.namespaces !== undefined) {
     if (!Array.isArray(props.namespaces) || props.namespaces.length === 0) {
-      throw invalidProp(path, KIND, 'namespaces', props.namespaces, 'accepted: a non-empty list of namespace names, or nothing for every namespace');
+      throw check.fail('namespaces', props.namespaces, 'accepted: a non-empty list of namespace names, or nothing for every namespace');
     }
     for (const namespace of props.namespaces) {
       if (typeof namespace !== 'string' || !isDns1123Label(namespace)) {
-        throw invalidProp(path, KIND, 'namespaces', namespace, `accepted: namespace names, each ${DNS1123_LABEL_RULE}`);
+        throw check.fail('namespaces', namespace, `accepted: namespace names, each ${DNS1123_LABEL_RULE}`);
       }
     }
   }
   if (props.seriesMatchers !== undefined && (typeof props.seriesMatchers !== 'string' || !isMatcherList(props.seriesMatchers))) {
-    throw invalidProp(path, KIND, 'seriesMatchers', props.seriesMatchers,
+    throw check.fail('seriesMatchers', props.seriesMatchers,
       'accepted: PromQL label matchers separated by commas, each a label name, one of = != =~ !~ and a double-quoted value, e.g. \'cluster="prod", job="kube-state-metrics"\'');
   }
   for (const [label, value] of Object.entries(props.alertLabels ?? {})) {
     if (!isPromLabelName(label) || label.startsWith('__')) {
-      throw invalidProp(path, KIND, 'alertLabels', label, 'accepted label names: letters, digits and "_", not starting with a digit nor "__"');
+      throw check.fail('alertLabels', label, 'accepted label names: letters, digits and "_", not starting with a digit nor "__"');
     }
     if (typeof value !== 'string') {
-      throw invalidProp(path, KIND, `alertLabels["${label}"]`, value, 'accepted: a string');
+      throw check.fail(`alertLabels["${label}"]`, value, 'accepted: a string');
     }
   }
   const runbookBaseUrl = props.runbookBaseUrl ?? README_URL;
   if (typeof runbookBaseUrl !== 'string' || !/^https?:\/\/[^\s#]+$/.test(runbookBaseUrl)) {
-    throw invalidProp(path, KIND, 'runbookBaseUrl', runbookBaseUrl, 'accepted: an http(s) URL without a "#" fragment (each alert adds its own anchor)');
+    throw check.fail('runbookBaseUrl', runbookBaseUrl, 'accepted: an http(s) URL without a "#" fragment (each alert adds its own anchor)');
   }
   const factor = props.backupAgeFactor ?? 2;
   if (typeof factor !== 'number' || !Number.isFinite(factor) || factor <= 1 || factor > 100) {
-    throw invalidProp(path, KIND, 'backupAgeFactor', factor, 'accepted: a number more than 1 and at most 100 (a run takes time)');
+    throw check.fail('backupAgeFactor', factor, 'accepted: a number more than 1 and at most 100 (a run takes time)');
   }
   return {
     namespaceMatcher: props.namespaces && matchAny('namespace', props.namespaces),
     seriesMatchers: props.seriesMatchers?.trim(),
-    unschedulableForSeconds: wholeMinutes(path, 'unschedulableFor', props.unschedulableFor, Duration.minutes(10)),
-    stuckAfterSeconds: wholeMinutes(path, 'stuckAfter', props.stuckAfter, Duration.minutes(5)),
-    logical: watchedBackups(path, 'logicalBackups', props.logicalBackups, LogicalBackupSchedule, factor),
-    snapshot: watchedBackups(path, 'snapshotBackups', props.snapshotBackups, SnapshotBackupSchedule, factor),
+    unschedulableForSeconds: wholeMinutes(check, 'unschedulableFor', props.unschedulableFor, Duration.minutes(10)),
+    stuckAfterSeconds: wholeMinutes(check, 'stuckAfter', props.stuckAfter, Duration.minutes(5)),
+    logical: watchedBackups(check, 'logicalBackups', props.logicalBackups, LogicalBackupSchedule, factor),
+    snapshot: watchedBackups(check, 'snapshotBackups', props.snapshotBackups, SnapshotBackupSchedule, factor),
     runbookBaseUrl,
   };
 }
 
-function wholeMinutes(path: string, prop: string, given: Duration | undefined, fallback: Duration): number {
+function wholeMinutes(check: PropChecker, prop: string, given: Duration | undefined, fallback: Duration): number {
   const value = given ?? fallback;
   const seconds = value instanceof Duration ? value.toSeconds() : NaN;
   if (!Number.isInteger(seconds) || seconds < 60 || seconds % 60 !== 0) {
-    throw invalidProp(path, KIND, prop, value instanceof Duration ? `${seconds} seconds` : value,
+    throw check.fail(prop, value instanceof Duration ? `${seconds} seconds` : value,
       'accepted: a cdk8s Duration of whole minutes, at least one, e.g. Duration.minutes(10)');
   }
   return seconds;
 }
 
-function watchedBackups(path: string, prop: string, given: Array<LogicalBackupSchedule | SnapshotBackupSchedule> | undefined,
+function watchedBackups(check: PropChecker, prop: string, given: Array<LogicalBackupSchedule | SnapshotBackupSchedule> | undefined,
   type: typeof LogicalBackupSchedule | typeof SnapshotBackupSchedule, factor: number): WatchedBackup[] {
   if (given === undefined) return [];
-  if (!Array.isArray(given)) throw invalidProp(path, KIND, prop, given, `accepted: a list of ${type.name}s`);
+  if (!Array.isArray(given)) throw check.fail(prop, given, `accepted: a list of ${type.name}s`);
   return given.map((schedule, i) => {
     if (!(schedule instanceof type)) {
-      throw invalidProp(path, KIND, `${prop}[${i}]`, schedule?.node?.path ?? schedule, `accepted: a ${type.name} of this library`);
+      throw check.fail(`${prop}[${i}]`, schedule?.node?.path ?? schedule, `accepted: a ${type.name} of this library`);
     }
     const cronJob = schedule.cronJob;
     if (cronJob === undefined) {
-      throw invalidProp(path, KIND, `${prop}[${i}]`, schedule.node.path,
+      throw check.fail(`${prop}[${i}]`, schedule.node.path,
         'its engine (snapscheduler) runs no Jobs that kube-state-metrics reports; accepted: schedules of the built-in CronJob engine');
     }
     const parsed = parseCron(cronJob.schedule.expressionString);
     const interval = typeof parsed === 'string' ? undefined : longestIntervalSeconds(parsed);
     if (interval === undefined) {
       // The schedule constructs refuse such schedules already; this guards against a schedule changed afterwards.
-      throw invalidProp(path, KIND, `${prop}[${i}]`, cronJob.schedule.expressionString, 'accepted: a schedule whose CronJob fires');
+      throw check.fail(`${prop}[${i}]`, cronJob.schedule.expressionString, 'accepted: a schedule whose CronJob fires');
     }
     return { namespace: cronJob.metadata.namespace, cronJobName: cronJob.name, maxAgeSeconds: Math.ceil(interval * factor) };
   });

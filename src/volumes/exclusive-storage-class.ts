@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { isLabelValue, isQualifiedName, LABEL_VALUE_RULE, QUALIFIED_NAME_RULE } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { dropNamespace } from '../internal/scope';
 import { addSynthChecks } from '../internal/synth-checks';
 import { requireCsiDriver, requireEnumValue, requireStringMap } from '../internal/validate';
@@ -124,7 +125,7 @@ export class ExclusiveStorageClass extends kplus.Resource {
   public readonly allowVolumeExpansion: boolean;
 
   public constructor(scope: Construct, id: string, props: ExclusiveStorageClassProps) {
-    validateProps(pathOf(scope, id), props);
+    validateProps(new PropChecker(pathOf(scope, id), 'ExclusiveStorageClass'), props);
     super(scope, id);
     addSynthChecks(this);
 
@@ -153,40 +154,39 @@ export class ExclusiveStorageClass extends kplus.Resource {
   }
 }
 
-function validateProps(path: string, props: ExclusiveStorageClassProps): void {
-  const construct = 'ExclusiveStorageClass';
-  requireCsiDriver(path, construct, 'provisioner', props?.provisioner);
-  validateMetadata(path, construct, props.metadata, true);
-  requireEnumValue(path, construct, 'reclaimPolicy', props.reclaimPolicy, kplus.PersistentVolumeReclaimPolicy, 'PersistentVolumeReclaimPolicy');
-  requireEnumValue(path, construct, 'volumeBindingMode', props.volumeBindingMode, VolumeBindingMode, 'VolumeBindingMode');
-  requireStringMap(path, construct, 'parameters', props.parameters);
+function validateProps(check: PropChecker, props: ExclusiveStorageClassProps): void {
+  requireCsiDriver(check, 'provisioner', props?.provisioner);
+  validateMetadata(check, props.metadata, true);
+  requireEnumValue(check, 'reclaimPolicy', props.reclaimPolicy, kplus.PersistentVolumeReclaimPolicy, 'PersistentVolumeReclaimPolicy');
+  requireEnumValue(check, 'volumeBindingMode', props.volumeBindingMode, VolumeBindingMode, 'VolumeBindingMode');
+  requireStringMap(check, 'parameters', props.parameters);
   if (props.mountOptions !== undefined && !Array.isArray(props.mountOptions)) {
-    throw invalidProp(path, construct, 'mountOptions', props.mountOptions, 'accepted: a list of mount options, e.g. ["noatime"]');
+    throw check.fail('mountOptions', props.mountOptions, 'accepted: a list of mount options, e.g. ["noatime"]');
   }
   for (const option of props.mountOptions ?? []) {
     if (typeof option !== 'string' || option.trim().length === 0) {
-      throw invalidProp(path, construct, 'mountOptions', option, 'accepted: non-empty mount option strings, e.g. "noatime"');
+      throw check.fail('mountOptions', option, 'accepted: non-empty mount option strings, e.g. "noatime"');
     }
   }
   if (props.zoneTopologyKey !== undefined && !isQualifiedName(props.zoneTopologyKey)) {
-    throw invalidProp(path, construct, 'zoneTopologyKey', props.zoneTopologyKey, `accepted: a node label key (${QUALIFIED_NAME_RULE})`);
+    throw check.fail('zoneTopologyKey', props.zoneTopologyKey, `accepted: a node label key (${QUALIFIED_NAME_RULE})`);
   }
   if (props.zoneTopologyKey !== undefined && props.allowedZones === undefined) {
-    throw invalidProp(path, construct, 'zoneTopologyKey', props.zoneTopologyKey, 'it only applies to allowedZones; accepted: allowedZones given too, or no zoneTopologyKey');
+    throw check.fail('zoneTopologyKey', props.zoneTopologyKey, 'it only applies to allowedZones; accepted: allowedZones given too, or no zoneTopologyKey');
   }
   if (props.allowedZones !== undefined) {
     if (!Array.isArray(props.allowedZones) || props.allowedZones.length === 0) {
-      throw invalidProp(path, construct, 'allowedZones', props.allowedZones, 'accepted: at least one zone, or leave it unset for any zone');
+      throw check.fail('allowedZones', props.allowedZones, 'accepted: at least one zone, or leave it unset for any zone');
     }
     for (const zone of props.allowedZones) {
       if (typeof zone !== 'string' || zone.length === 0 || !isLabelValue(zone)) {
-        throw invalidProp(path, construct, 'allowedZones', zone, `accepted: zone names that are label values (${LABEL_VALUE_RULE})`);
+        throw check.fail('allowedZones', zone, `accepted: zone names that are label values (${LABEL_VALUE_RULE})`);
       }
     }
     // The API server refuses a topology requirement that lists a value twice.
     const duplicate = props.allowedZones.find((zone, i) => props.allowedZones!.indexOf(zone) !== i);
     if (duplicate !== undefined) {
-      throw invalidProp(path, construct, 'allowedZones', props.allowedZones, `"${duplicate}" is listed twice; accepted: each zone once`);
+      throw check.fail('allowedZones', props.allowedZones, `"${duplicate}" is listed twice; accepted: each zone once`);
     }
   }
 }

@@ -3,9 +3,10 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ExclusiveStorageClass } from './exclusive-storage-class';
 import { VolumeDataSource } from './volume-data-source';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { addPruneProtection, requireNoPruneConflict } from '../internal/protection';
 import { exactQuantity } from '../internal/quantity';
 import { addSynthChecks } from '../internal/synth-checks';
@@ -100,8 +101,8 @@ export class ExclusiveVolume extends kplus.PersistentVolumeClaim {
   public readonly protectedFromPrune: boolean;
 
   public constructor(scope: Construct, id: string, props: ExclusiveVolumeProps) {
-    const path = pathOf(scope, id);
-    const storageQuantity = validateProps(path, props);
+    const check = new PropChecker(pathOf(scope, id), 'ExclusiveVolume');
+    const storageQuantity = validateProps(check, props);
     super(scope, id, {
       metadata: props.metadata,
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
@@ -117,7 +118,7 @@ export class ExclusiveVolume extends kplus.PersistentVolumeClaim {
     if (props.volumeName !== undefined) {
       this.bind(kplus.PersistentVolume.fromPersistentVolumeName(this, 'BoundVolume', props.volumeName));
     }
-    this.dataSource?._validate(path, 'ExclusiveVolume', this, storageOf);
+    this.dataSource?._validate(check, this, storageOf);
     if (this.protectedFromPrune) {
       addPruneProtection(this.metadata, props.metadata?.annotations);
     }
@@ -138,43 +139,42 @@ function storageOf(claim: kplus.PersistentVolumeClaim): Size | undefined {
 }
 
 /** Eager prop checks; returns the exact storage quantity. */
-function validateProps(path: string, props: ExclusiveVolumeProps): string {
-  const construct = 'ExclusiveVolume';
+function validateProps(check: PropChecker, props: ExclusiveVolumeProps): string {
   const quantity = props?.storage instanceof Size ? exactQuantity(props.storage) : undefined;
   if (quantity === undefined) {
-    throw invalidProp(path, construct, 'storage', props?.storage,
+    throw check.fail('storage', props?.storage,
       'accepted: a positive Size that is a whole number of KiB, at most 2^53-1 KiB (8 EiB), e.g. Size.mebibytes(500) or Size.gibibytes(20)');
   }
-  validateMetadata(path, construct, props.metadata, false);
+  validateMetadata(check, props.metadata, false);
   if (props.protectFromPrune ?? true) {
-    requireNoPruneConflict(path, construct, props.metadata?.annotations);
+    requireNoPruneConflict(check, props.metadata?.annotations);
   }
   if (props.storageClass !== undefined && !(props.storageClass instanceof ExclusiveStorageClass)) {
-    throw invalidProp(path, construct, 'storageClass', props.storageClass, 'accepted: an ExclusiveStorageClass');
+    throw check.fail('storageClass', props.storageClass, 'accepted: an ExclusiveStorageClass');
   }
   if (props.storageClass !== undefined && props.storageClassName !== undefined) {
-    throw invalidProp(path, construct, 'storageClassName', props.storageClassName,
+    throw check.fail('storageClassName', props.storageClassName,
       `storageClass (${props.storageClass.name}) is given too; accepted: one of storageClass or storageClassName`);
   }
   const className = props.storageClassName;
   if (className !== undefined && className !== '' && (typeof className !== 'string' || !isDns1123Subdomain(className))) {
-    throw invalidProp(path, construct, 'storageClassName', className, `accepted: "" (no class) or ${DNS1123_SUBDOMAIN_RULE}`);
+    throw check.fail('storageClassName', className, `accepted: "" (no class) or ${DNS1123_SUBDOMAIN_RULE}`);
   }
-  requireEnumValue(path, construct, 'volumeMode', props.volumeMode, kplus.PersistentVolumeMode, 'PersistentVolumeMode');
+  requireEnumValue(check, 'volumeMode', props.volumeMode, kplus.PersistentVolumeMode, 'PersistentVolumeMode');
   if (props.dataSource !== undefined && !(props.dataSource instanceof VolumeDataSource)) {
-    throw invalidProp(path, construct, 'dataSource', props.dataSource,
+    throw check.fail('dataSource', props.dataSource,
       'accepted: VolumeDataSource.fromSnapshot(), fromSnapshotName(), fromClaim() or fromClaimName()');
   }
   if (props.volumeName !== undefined) {
     if (typeof props.volumeName !== 'string' || !isDns1123Subdomain(props.volumeName)) {
-      throw invalidProp(path, construct, 'volumeName', props.volumeName, `accepted: the name of a PersistentVolume, ${DNS1123_SUBDOMAIN_RULE}`);
+      throw check.fail('volumeName', props.volumeName, `accepted: the name of a PersistentVolume, ${DNS1123_SUBDOMAIN_RULE}`);
     }
     if (props.dataSource !== undefined) {
-      throw invalidProp(path, construct, 'volumeName', props.volumeName,
+      throw check.fail('volumeName', props.volumeName,
         'dataSource is given too, but a claim bound to an existing volume is not provisioned, so it cannot be restored or cloned; accepted: one of volumeName or dataSource');
     }
     if (props.storageClass === undefined && props.storageClassName === undefined) {
-      throw invalidProp(path, construct, 'storageClassName', undefined,
+      throw check.fail('storageClassName', undefined,
         `volumeName "${props.volumeName}" is given, and without a class the cluster's default class is filled in and the claim never binds to that volume; accepted: the PersistentVolume's storage class name, or "" if it has none`);
     }
   }

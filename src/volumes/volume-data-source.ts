@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IVolumeSnapshot } from './volume-snapshot';
-import { invalidProp } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 
 /**
  * Where a new claim's data comes from (`spec.dataSource`): a `VolumeSnapshot` to restore, or a claim to clone.
@@ -67,36 +67,36 @@ export class VolumeDataSource {
    *
    * @internal
    */
-  public _validate(path: string, construct: string, claim: kplus.PersistentVolumeClaim,
+  public _validate(check: PropChecker, claim: kplus.PersistentVolumeClaim,
     storageOf: (claim: kplus.PersistentVolumeClaim) => Size | undefined): void {
     if (typeof this.name !== 'string' || !isDns1123Subdomain(this.name)) {
-      throw invalidProp(path, construct, 'dataSource', this.name, `accepted: a ${this.kind} whose name is ${DNS1123_SUBDOMAIN_RULE}`);
+      throw check.fail('dataSource', this.name, `accepted: a ${this.kind} whose name is ${DNS1123_SUBDOMAIN_RULE}`);
     }
     if (!(this.source instanceof kplus.Resource)) return;
     const sourceNamespace = this.source.metadata.namespace;
     if (sourceNamespace !== claim.metadata.namespace) {
-      throw invalidProp(path, construct, 'dataSource', `${this.kind} ${this.name}`,
+      throw check.fail('dataSource', `${this.kind} ${this.name}`,
         `it is in namespace "${sourceNamespace ?? '(default)'}" and the claim in "${claim.metadata.namespace ?? '(default)'}"; accepted: a source in the claim's namespace`);
     }
     if (this.source instanceof kplus.PersistentVolumeClaim) {
-      this.validateClone(path, construct, this.source, claim, storageOf);
+      this.validateClone(check, this.source, claim, storageOf);
     }
   }
 
-  private validateClone(path: string, construct: string, source: kplus.PersistentVolumeClaim, claim: kplus.PersistentVolumeClaim,
+  private validateClone(check: PropChecker, source: kplus.PersistentVolumeClaim, claim: kplus.PersistentVolumeClaim,
     storageOf: (claim: kplus.PersistentVolumeClaim) => Size | undefined): void {
     if (source.storageClassName !== claim.storageClassName) {
-      throw invalidProp(path, construct, 'dataSource', `PersistentVolumeClaim ${this.name}`,
+      throw check.fail('dataSource', `PersistentVolumeClaim ${this.name}`,
         `a clone must have its source's storage class ("${source.storageClassName ?? '(cluster default)'}"), not "${claim.storageClassName ?? '(cluster default)'}"`);
     }
     if (source.volumeMode !== claim.volumeMode) {
-      throw invalidProp(path, construct, 'dataSource', `PersistentVolumeClaim ${this.name}`,
+      throw check.fail('dataSource', `PersistentVolumeClaim ${this.name}`,
         `a clone must have its source's volume mode (${source.volumeMode}), not ${claim.volumeMode}`);
     }
     const sourceStorage = storageOf(source);
     const claimStorage = storageOf(claim);
     if (sourceStorage && claimStorage && sourceStorage.toKibibytes() > claimStorage.toKibibytes()) {
-      throw invalidProp(path, construct, 'storage', `${claimStorage.toKibibytes()}Ki`,
+      throw check.fail('storage', `${claimStorage.toKibibytes()}Ki`,
         `a clone must be at least as large as its source (${sourceStorage.toKibibytes()}Ki)`);
     }
   }

@@ -2,9 +2,10 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as snapshot from '../imports/snapshot.storage.k8s.io';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { dropNamespace } from '../internal/scope';
 import { addSynthChecks } from '../internal/synth-checks';
 import { requireCsiDriver, requireEnumValue, requireStringMap } from '../internal/validate';
@@ -74,9 +75,8 @@ export class VolumeSnapshotClass extends kplus.Resource implements IVolumeSnapsh
    * A reference to a snapshot class that exists in the cluster.
    */
   public static fromSnapshotClassName(scope: Construct, id: string, name: string): IVolumeSnapshotClass {
-    const path = pathOf(scope, id);
     if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
-      throw invalidProp(path, 'VolumeSnapshotClass.fromSnapshotClassName', 'name', name, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
+      throw new PropChecker(pathOf(scope, id), 'VolumeSnapshotClass.fromSnapshotClassName').fail('name', name, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
     }
     return new ImportedVolumeSnapshotClass(scope, id, name);
   }
@@ -93,7 +93,7 @@ export class VolumeSnapshotClass extends kplus.Resource implements IVolumeSnapsh
   public readonly deletionPolicy: VolumeSnapshotDeletionPolicy;
 
   public constructor(scope: Construct, id: string, props: VolumeSnapshotClassProps) {
-    validateProps(pathOf(scope, id), props);
+    validateProps(new PropChecker(pathOf(scope, id), 'VolumeSnapshotClass'), props);
     super(scope, id);
     addSynthChecks(this);
     this.driver = props.driver;
@@ -111,13 +111,12 @@ export class VolumeSnapshotClass extends kplus.Resource implements IVolumeSnapsh
   }
 }
 
-function validateProps(path: string, props: VolumeSnapshotClassProps): void {
-  const construct = 'VolumeSnapshotClass';
-  requireCsiDriver(path, construct, 'driver', props?.driver);
-  validateMetadata(path, construct, props.metadata, true);
+function validateProps(check: PropChecker, props: VolumeSnapshotClassProps): void {
+  requireCsiDriver(check, 'driver', props?.driver);
+  validateMetadata(check, props.metadata, true);
   // The CRD's enum (Delete|Retain).
-  requireEnumValue(path, construct, 'deletionPolicy', props.deletionPolicy, VolumeSnapshotDeletionPolicy, 'VolumeSnapshotDeletionPolicy');
-  requireStringMap(path, construct, 'parameters', props.parameters);
+  requireEnumValue(check, 'deletionPolicy', props.deletionPolicy, VolumeSnapshotDeletionPolicy, 'VolumeSnapshotDeletionPolicy');
+  requireStringMap(check, 'parameters', props.parameters);
 }
 
 class ImportedVolumeSnapshotClass extends Construct implements IVolumeSnapshotClass {

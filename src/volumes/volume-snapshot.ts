@@ -3,9 +3,10 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IVolumeSnapshotClass } from './volume-snapshot-class';
 import * as snapshot from '../imports/snapshot.storage.k8s.io';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { addPruneProtection, requireNoPruneConflict } from '../internal/protection';
 import { addSynthChecks } from '../internal/synth-checks';
 
@@ -53,16 +54,16 @@ export class VolumeSnapshotSource {
   }
 
   /** @internal */
-  public _validate(path: string, snapshotNamespace: string | undefined): void {
+  public _validate(check: PropChecker, snapshotNamespace: string | undefined): void {
     const isClaim = this.snapshotContentName === undefined;
     const name = isClaim ? this.claimName : this.snapshotContentName;
     const prop = isClaim ? 'source (claim name)' : 'source (snapshot content name)';
     if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
-      throw invalidProp(path, 'VolumeSnapshot', prop, name, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
+      throw check.fail(prop, name, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
     }
     // A snapshot can only be cut from a claim in its own namespace; we can tell when the claim is a construct.
     if (this.claim instanceof kplus.Resource && this.claim.metadata.namespace !== snapshotNamespace) {
-      throw invalidProp(path, 'VolumeSnapshot', 'source', name,
+      throw check.fail('source', name,
         `the claim is in namespace "${this.claim.metadata.namespace ?? '(default)'}" and the snapshot in "${snapshotNamespace ?? '(default)'}"; accepted: a claim in the snapshot's namespace`);
     }
   }
@@ -114,7 +115,7 @@ export class VolumeSnapshot extends kplus.Resource implements IVolumeSnapshot {
    */
   public static fromSnapshotName(scope: Construct, id: string, name: string): IVolumeSnapshot {
     if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
-      throw invalidProp(pathOf(scope, id), 'VolumeSnapshot.fromSnapshotName', 'name', name, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
+      throw new PropChecker(pathOf(scope, id), 'VolumeSnapshot.fromSnapshotName').fail('name', name, `accepted: ${DNS1123_SUBDOMAIN_RULE}`);
     }
     return new ImportedVolumeSnapshot(scope, id, name);
   }
@@ -131,8 +132,8 @@ export class VolumeSnapshot extends kplus.Resource implements IVolumeSnapshot {
   public readonly snapshotClassName?: string;
 
   public constructor(scope: Construct, id: string, props: VolumeSnapshotProps) {
-    const path = pathOf(scope, id);
-    validateProps(path, props);
+    const check = new PropChecker(pathOf(scope, id), 'VolumeSnapshot');
+    validateProps(check, props);
     super(scope, id);
     addSynthChecks(this);
     this.source = props.source;
@@ -148,27 +149,26 @@ export class VolumeSnapshot extends kplus.Resource implements IVolumeSnapshot {
         volumeSnapshotClassName: this.snapshotClassName,
       },
     });
-    this.source._validate(path, this.metadata.namespace);
+    this.source._validate(check, this.metadata.namespace);
     if (props.protectFromPrune ?? true) {
       addPruneProtection(this.metadata, props.metadata?.annotations);
     }
   }
 }
 
-function validateProps(path: string, props: VolumeSnapshotProps): void {
-  const construct = 'VolumeSnapshot';
+function validateProps(check: PropChecker, props: VolumeSnapshotProps): void {
   if (!(props?.source instanceof VolumeSnapshotSource)) {
-    throw invalidProp(path, construct, 'source', props?.source,
+    throw check.fail('source', props?.source,
       'accepted: VolumeSnapshotSource.fromClaim(), fromClaimName() or fromSnapshotContentName()');
   }
-  validateMetadata(path, construct, props.metadata, false);
+  validateMetadata(check, props.metadata, false);
   if (props.protectFromPrune ?? true) {
-    requireNoPruneConflict(path, construct, props.metadata?.annotations);
+    requireNoPruneConflict(check, props.metadata?.annotations);
   }
   // The CRD refuses an empty class name: absent means "the driver's default".
   const className = props.snapshotClass?.name;
   if (props.snapshotClass !== undefined && (typeof className !== 'string' || !isDns1123Subdomain(className))) {
-    throw invalidProp(path, construct, 'snapshotClass', className, `accepted: a class whose name is ${DNS1123_SUBDOMAIN_RULE}, or no class for the driver's default`);
+    throw check.fail('snapshotClass', className, `accepted: a class whose name is ${DNS1123_SUBDOMAIN_RULE}, or no class for the driver's default`);
   }
 }
 

@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { PodIdentity, ScratchDirectory } from './pod-security';
 import { shownValue, wholeSeconds } from './validation';
 import type { WritableDirectory } from './writable-directory';
-import { invalidProp } from '../internal/errors';
+import { PropChecker } from '../internal/prop-checker';
 
 /** Slack between the shutdown budget and SIGKILL. */
 export const GRACE_MARGIN_SECONDS = 5;
@@ -63,13 +63,13 @@ function probes(probe: (options: kplus.ProbeOptions) => kplus.Probe): Probes {
  * The pod's termination grace period: it counts from before the preStop hook, so it covers the preStop timeout, then
  * the shutdown budget after SIGTERM, plus a margin. A given one shorter than that is an error.
  */
-export function terminationGrace(path: string, kind: string, spec: ContainerSpec, given: Duration | undefined): Duration {
+export function terminationGrace(check: PropChecker, spec: ContainerSpec, given: Duration | undefined): Duration {
   const minimum = spec.preStopTimeout.toSeconds() + spec.shutdownBudget.toSeconds() + GRACE_MARGIN_SECONDS;
   if (given === undefined) return Duration.seconds(minimum);
   const seconds = given instanceof Duration ? wholeSeconds(given) : undefined;
   if (seconds === undefined || seconds < minimum) {
     const shown = seconds !== undefined ? `${seconds}s` : shownValue(given);
-    throw invalidProp(path, kind, 'terminationGracePeriod', shown,
+    throw check.fail('terminationGracePeriod', shown,
       `it counts from before the preStop hook, so it must cover the preStop timeout (${spec.preStopTimeout.toSeconds()}s) `
       + `plus the shutdown budget (${spec.shutdownBudget.toSeconds()}s) plus ${GRACE_MARGIN_SECONDS}s, or the process is killed `
       + `mid-shutdown; accepted: a Duration of whole seconds, at least ${minimum}s`);

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
-import { invalidProp } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 
 /**
  * Options of `DatabaseCredentials.fromSecret()` and `DatabaseCredentials.fromSecretName()`.
@@ -93,26 +93,26 @@ export class DatabaseCredentials {
   }
 
   /** @internal */
-  public _validate(path: string, construct: string, prop: string): void {
+  public _validate(check: PropChecker): void {
     if (this.secretName === undefined) {
-      throw invalidProp(path, construct, `${prop}.secret`, undefined, 'accepted: a kplus.ISecret, e.g. '
+      throw check.fail('secret', undefined, 'accepted: a kplus.ISecret, e.g. '
         + 'kplus.Secret.fromSecretName(scope, id, "postgres-secret"), or the name alone: DatabaseCredentials.fromSecretName("postgres-secret")');
     }
     if (typeof this.secretName !== 'string' || !isDns1123Subdomain(this.secretName)) {
-      throw invalidProp(path, construct, `${prop}.secretName`, this.secretName,
+      throw check.fail('secretName', this.secretName,
         `accepted: the name of a Secret (${DNS1123_SUBDOMAIN_RULE}), e.g. DatabaseCredentials.fromSecretName("postgres-secret")`);
     }
     for (const [key, value] of [['passwordKey', this.passwordKey], ['usernameKey', this.usernameKey]] as const) {
       if (value !== undefined && (typeof value !== 'string' || !SECRET_KEY.test(value))) {
-        throw invalidProp(path, construct, `${prop}.${key}`, value, 'accepted: a Secret key of at most 253 letters, digits, "-", "_" and "."');
+        throw check.fail(key, value, 'accepted: a Secret key of at most 253 letters, digits, "-", "_" and "."');
       }
     }
     if (this.username !== undefined && this.usernameKey !== undefined) {
-      throw invalidProp(path, construct, `${prop}.username`, this.username,
+      throw check.fail('username', this.username,
         `usernameKey "${this.usernameKey}" is given too; accepted: one of username or usernameKey`);
     }
     if (this.username !== undefined && (typeof this.username !== 'string' || !USERNAME.test(this.username))) {
-      throw invalidProp(path, construct, `${prop}.username`, this.username,
+      throw check.fail('username', this.username,
         'accepted: at most 63 letters, digits and "_", starting with a letter or "_"');
     }
   }

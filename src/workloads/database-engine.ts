@@ -4,7 +4,7 @@ import { EngineContainer, commandProbes, tcpProbes } from './container-spec';
 import { DatabaseCredentials } from './database-credentials';
 import { describeValue, requireAbsolutePath, requireDuration, requireId, requireImage, requirePort, requireWritableDirectories } from './validation';
 import { WritableDirectory } from './writable-directory';
-import { invalidProp } from '../internal/errors';
+import { PropChecker } from '../internal/prop-checker';
 
 /**
  * Options of `DatabaseEngine.postgres()`.
@@ -264,12 +264,12 @@ interface EngineSettings {
   readonly dump: (target: Required<Pick<DumpTarget, 'host' | 'port'>> & DumpTarget) => string[] | undefined;
   readonly networkCheckpoint?: (target: CheckpointTarget) => string[];
   /**
-   * Checks of the factory's options, run with the construct path by the workload that runs the engine; `propPrefix` comes
-   * before the names of the props checked (`engine`, `credentials`), e.g. `container.`.
+   * Checks of the factory's options, run by the workload that runs the engine with the checker of its `engine` prop
+   * (e.g. `container.engine`).
    */
-  readonly validate: (path: string, kind: string, propPrefix: string) => void;
-  /** Checks of the credentials against the engine. */
-  readonly validateCredentials?: (path: string, kind: string, propPrefix: string, credentials: DatabaseCredentials) => void;
+  readonly validate: (check: PropChecker) => void;
+  /** Checks of the credentials against the engine, with the checker of the workload's `credentials` prop. */
+  readonly validateCredentials?: (check: PropChecker, credentials: DatabaseCredentials) => void;
 }
 
 /**
@@ -354,10 +354,10 @@ export class DatabaseEngine {
         '--dbname=postgres', '--command=CHECKPOINT'],
       dump: target => ['pg_dump', `--host=${target.host}`, `--port=${target.port}`, `--username=${target.username ?? 'postgres'}`,
         ...(target.database !== undefined ? [`--dbname=${target.database}`] : []), '--format=custom', '--no-password'],
-      validate: (path, kind, propPrefix) => {
-        requireVersion(path, kind, `${propPrefix}engine.version`, opts.version, /^\d+\.\d+$/, 'major.minor, e.g. "15.14"');
-        if (opts.image !== undefined) requireImage(path, kind, `${propPrefix}engine.image`, opts.image);
-        requireDuration(path, kind, `${propPrefix}engine.fastShutdownTimeout`, fastShutdown, 1);
+      validate: (check) => {
+        requireVersion(check, 'version', opts.version, /^\d+\.\d+$/, 'major.minor, e.g. "15.14"');
+        if (opts.image !== undefined) requireImage(check, 'image', opts.image);
+        requireDuration(check, 'fastShutdownTimeout', fastShutdown, 1);
       },
     });
   }
@@ -430,53 +430,53 @@ export class DatabaseEngine {
         .replace(/\{port\}/g, String(target.port))
         .replace(/\{username\}/g, target.username ?? opts.defaultUsername ?? '')
         .replace(/\{database\}/g, target.database ?? '')),
-      validate: (path, kind, propPrefix) => {
+      validate: (check) => {
         if (typeof opts.name !== 'string' || !/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(opts.name)) {
-          throw invalidProp(path, kind, `${propPrefix}engine.name`, opts.name, 'accepted: a DNS-1035 label (lowercase letters, digits and "-", starting with a letter), e.g. "redis"');
+          throw check.fail('name', opts.name, 'accepted: a DNS-1035 label (lowercase letters, digits and "-", starting with a letter), e.g. "redis"');
         }
-        requireImage(path, kind, `${propPrefix}engine.image`, opts.image);
-        requirePort(path, kind, `${propPrefix}engine.port`, opts.port);
-        requireAbsolutePath(path, kind, `${propPrefix}engine.mountPath`, opts.mountPath);
-        requireId(path, kind, `${propPrefix}engine.user`, opts.user, true);
-        requireId(path, kind, `${propPrefix}engine.group`, opts.group, false);
+        requireImage(check, 'image', opts.image);
+        requirePort(check, 'port', opts.port);
+        requireAbsolutePath(check, 'mountPath', opts.mountPath);
+        requireId(check, 'user', opts.user, true);
+        requireId(check, 'group', opts.group, false);
         if (opts.writableDirectories !== undefined) {
-          requireWritableDirectories(path, kind, `${propPrefix}engine.writableDirectories`, opts.writableDirectories, opts.mountPath);
+          requireWritableDirectories(check, 'writableDirectories', opts.writableDirectories, opts.mountPath);
         }
         if (opts.defaultUsername !== undefined && (typeof opts.defaultUsername !== 'string' || opts.defaultUsername === '')) {
-          throw invalidProp(path, kind, `${propPrefix}engine.defaultUsername`, opts.defaultUsername, 'accepted: a non-empty user name');
+          throw check.fail('defaultUsername', opts.defaultUsername, 'accepted: a non-empty user name');
         }
         for (const prop of ['passwordVariable', 'usernameVariable'] as const) {
           const value = opts[prop];
           if ((prop === 'passwordVariable' || value !== undefined) && (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value))) {
-            throw invalidProp(path, kind, `${propPrefix}engine.${prop}`, value, 'accepted: an environment variable name, e.g. "REDIS_PASSWORD"');
+            throw check.fail(prop, value, 'accepted: an environment variable name, e.g. "REDIS_PASSWORD"');
           }
         }
         if (opts.usernameVariable !== undefined && opts.usernameVariable === opts.passwordVariable) {
-          throw invalidProp(path, kind, `${propPrefix}engine.usernameVariable`, opts.usernameVariable, 'it is the passwordVariable too; accepted: another variable');
+          throw check.fail('usernameVariable', opts.usernameVariable, 'it is the passwordVariable too; accepted: another variable');
         }
         for (const name of Object.keys(opts.env ?? {})) {
           if (reserved.includes(name)) {
-            throw invalidProp(path, kind, `${propPrefix}engine.env["${name}"]`, name, 'it is set from the credentials; accepted: any other variable');
+            throw check.fail(`env["${name}"]`, name, 'it is set from the credentials; accepted: any other variable');
           }
         }
         if (opts.preStopCommand !== undefined) {
-          requireDuration(path, kind, `${propPrefix}engine.preStopTimeout`, preStopTimeout, 1);
+          requireDuration(check, 'preStopTimeout', preStopTimeout, 1);
         } else if (opts.preStopTimeout !== undefined) {
-          throw invalidProp(path, kind, `${propPrefix}engine.preStopTimeout`, describeValue(opts.preStopTimeout),
+          throw check.fail('preStopTimeout', describeValue(opts.preStopTimeout),
             'it only applies to preStopCommand; accepted: preStopCommand given too, or no preStopTimeout');
         }
-        requireDuration(path, kind, `${propPrefix}engine.shutdownBudget`, shutdownBudget, 0);
+        requireDuration(check, 'shutdownBudget', shutdownBudget, 0);
         for (const prop of ['healthCommand', 'checkpointCommand', 'dumpCommand', 'preStopCommand', 'args'] as const) {
           const command = opts[prop];
           if (command !== undefined && (!Array.isArray(command) || !command.every(part => typeof part === 'string') || (prop !== 'args' && command.length === 0))) {
-            throw invalidProp(path, kind, `${propPrefix}engine.${prop}`, command, 'accepted: a non-empty list of strings');
+            throw check.fail(prop, command, 'accepted: a non-empty list of strings');
           }
         }
       },
-      validateCredentials: (path, kind, propPrefix, credentials) => {
+      validateCredentials: (check, credentials) => {
         if (opts.usernameVariable !== undefined && credentials.username === undefined && credentials.usernameKey === undefined
           && opts.defaultUsername === undefined) {
-          throw invalidProp(path, kind, `${propPrefix}credentials.username`, undefined,
+          throw check.fail('username', undefined,
             `the engine passes the user name in ${opts.usernameVariable} and has no defaultUsername; accepted: a username or usernameKey`);
         }
       },
@@ -529,14 +529,14 @@ export class DatabaseEngine {
       dump: target => [dumper, `--host=${target.host}`, `--port=${target.port}`, `--user=${target.username ?? 'root'}`,
         '--single-transaction', '--routines', '--events', '--triggers',
         ...(target.database !== undefined ? ['--databases', target.database] : ['--all-databases'])],
-      validate: (path, kind, propPrefix) => {
-        requireVersion(path, kind, `${propPrefix}engine.version`, opts.version, /^\d+\.\d+\.\d+$/, `major.minor.patch, e.g. "${defaultVersion}"`);
-        if (opts.image !== undefined) requireImage(path, kind, `${propPrefix}engine.image`, opts.image);
-        requireDuration(path, kind, `${propPrefix}engine.shutdownTimeout`, shutdown, 1);
+      validate: (check) => {
+        requireVersion(check, 'version', opts.version, /^\d+\.\d+\.\d+$/, `major.minor.patch, e.g. "${defaultVersion}"`);
+        if (opts.image !== undefined) requireImage(check, 'image', opts.image);
+        requireDuration(check, 'shutdownTimeout', shutdown, 1);
       },
-      validateCredentials: (path, kind, propPrefix, credentials) => {
+      validateCredentials: (check, credentials) => {
         if ((credentials.username !== undefined && credentials.username !== 'root') || credentials.usernameKey !== undefined) {
-          throw invalidProp(path, kind, `${propPrefix}credentials.username`, credentials.username ?? `from key ${credentials.usernameKey}`,
+          throw check.fail('username', credentials.username ?? `from key ${credentials.usernameKey}`,
             `the ${name} engine's credentials are the root password (${prefix}_ROOT_PASSWORD); accepted: "root" or no username`);
         }
       },
@@ -621,10 +621,15 @@ export class DatabaseEngine {
     return this.settings.networkCheckpoint?.(target ?? {});
   }
 
-  /** @internal */
-  public _validate(path: string, kind: string, propPrefix: string, credentials: DatabaseCredentials): void {
-    this.settings.validate(path, kind, propPrefix);
-    this.settings.validateCredentials?.(path, kind, propPrefix, credentials);
+  /**
+   * Checks the engine's options and the credentials against the engine; `check` is the checker of the struct that
+   * holds `engine` and `credentials` (the workload, or its `container`).
+   *
+   * @internal
+   */
+  public _validate(check: PropChecker, credentials: DatabaseCredentials): void {
+    this.settings.validate(check.nested('engine'));
+    this.settings.validateCredentials?.(check.nested('credentials'), credentials);
   }
 
   /** @internal */
@@ -638,8 +643,8 @@ export class DatabaseEngine {
   }
 }
 
-function requireVersion(path: string, kind: string, prop: string, version: unknown, form: RegExp, accepted: string): void {
+function requireVersion(check: PropChecker, prop: string, version: unknown, form: RegExp, accepted: string): void {
   if (version !== undefined && !(typeof version === 'string' && form.test(version))) {
-    throw invalidProp(path, kind, prop, version, `a version that is not exact names a moving image tag; accepted: ${accepted}`);
+    throw check.fail(prop, version, `a version that is not exact names a moving image tag; accepted: ${accepted}`);
   }
 }

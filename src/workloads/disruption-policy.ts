@@ -1,4 +1,4 @@
-import { invalidProp } from '../internal/errors';
+import { PropChecker } from '../internal/prop-checker';
 
 /**
  * Options of `DisruptionPolicy.allowEviction()`.
@@ -97,19 +97,20 @@ export class DisruptionPolicy {
   }
 
   /**
-   * Checks the policy against the workload it is for; throws one of our prop errors when it cannot apply.
+   * Checks the policy against the workload it is for, with the checker of the workload's `disruptionPolicy` prop;
+   * throws one of our prop errors when it cannot apply.
    *
    * @internal
    */
-  public _validate(path: string, construct: string, prop: string, replicas: number): void {
+  public _validate(check: PropChecker, replicas: number): void {
     const max = this.maxUnavailable;
     if (max !== undefined && this.maxUnavailableGiven && !(Number.isInteger(max) && max >= 1 && max <= replicas)) {
-      throw invalidProp(path, construct, `${prop}.maxUnavailable`, max,
+      throw check.fail('maxUnavailable', max,
         `accepted: a whole number from 1 to the ${replicas} replica${replicas === 1 ? '' : 's'} of the workload `
         + '(use DisruptionPolicy.blockVoluntaryEvictions() for 0, which makes node drains hang)');
     }
     if (this.reason !== undefined && (typeof this.reason !== 'string' || this.reason.trim() === '')) {
-      throw invalidProp(path, construct, `${prop}.reason`, this.reason, 'accepted: a non-empty sentence saying why node drains may hang, or no reason');
+      throw check.fail('reason', this.reason, 'accepted: a non-empty sentence saying why node drains may hang, or no reason');
     }
   }
 }

@@ -14,9 +14,10 @@ import { WorkloadContainer } from './workload-container';
 import { WorkloadOptions } from './workload-options';
 import { containerProps, placePods, requireWorkloadOptions, workloadContainerSpec } from './workload-pod';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, isDns1123Label, isDns1123Subdomain } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { exactQuantity } from '../internal/quantity';
 import { addSecretKeyCheck, addSynthChecks } from '../internal/synth-checks';
 import { requireEnumValue } from '../internal/validate';
@@ -254,21 +255,24 @@ export class ExclusiveStatefulSet extends Construct {
   /** Where the superuser's password is, when the pods run an engine. */
   public readonly credentials?: DatabaseCredentials;
 
+  /** Checks the arguments of the methods (`claimName`, `podHost`). */
+  private readonly check: PropChecker;
+
   public constructor(scope: Construct, id: string, props: ExclusiveStatefulSetProps) {
-    const kind = 'ExclusiveStatefulSet';
-    const path = pathOf(scope, id);
+    const check = new PropChecker(pathOf(scope, id), 'ExclusiveStatefulSet');
     if (props === undefined || props === null || typeof props !== 'object') {
-      throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least container and storage');
+      throw check.fail('props', props, 'accepted: an object with at least container and storage');
     }
-    const validated = validateProps(path, kind, props);
-    const spec = workloadContainerSpec(path, kind, props.container, props);
+    const validated = validateProps(check, props);
+    const spec = workloadContainerSpec(check, props.container, props);
     const engine = props.container.engine;
     if (validated.volumeMode === kplus.PersistentVolumeMode.BLOCK && engine !== undefined) {
-      throw invalidProp(path, kind, 'volumeMode', validated.volumeMode,
+      throw check.fail('volumeMode', validated.volumeMode,
         `the ${engine.name} engine keeps its data in files; accepted: PersistentVolumeMode.FILE_SYSTEM with an engine`);
     }
-    const grace = terminationGrace(path, kind, spec, props.terminationGracePeriod);
+    const grace = terminationGrace(check, spec, props.terminationGracePeriod);
     super(scope, id);
+    this.check = check;
     addSynthChecks(this);
 
     this.replicas = validated.replicas;
@@ -284,10 +288,10 @@ export class ExclusiveStatefulSet extends Construct {
     const credentials = props.container.credentials;
     if (credentials !== undefined) {
       const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-      addSecretKeyCheck(this, kind, 'container.credentials', credentials, namespace);
+      addSecretKeyCheck(this, check.construct, 'container.credentials', credentials, namespace);
     }
     this.disruptionPolicy = props.disruptionPolicy ?? DisruptionPolicy.allowEviction();
-    this.disruptionPolicy._validate(path, kind, 'disruptionPolicy', Math.max(this.replicas, 1));
+    this.disruptionPolicy._validate(check.nested('disruptionPolicy'), Math.max(this.replicas, 1));
 
     const metadata = props.metadata ?? {};
     // Keys are left out rather than set to undefined: cdk8s spreads the given metadata over the name it generates.
@@ -321,7 +325,7 @@ export class ExclusiveStatefulSet extends Construct {
       statefulSet.select(kplus.LabelSelector.of({ labels: props.podLabels }));
     }
     if (statefulSet.name.length > MAX_STATEFUL_SET_NAME_LENGTH) {
-      throw invalidProp(path, kind, 'metadata.name', metadata.name ?? `generated "${statefulSet.name}"`, nameLengthRule(statefulSet.name));
+      throw check.fail('metadata.name', metadata.name ?? `generated "${statefulSet.name}"`, nameLengthRule(statefulSet.name));
     }
 
     // The first container, so that the claim's mount can name it by its index in the pod template.
@@ -409,7 +413,7 @@ export class ExclusiveStatefulSet extends Construct {
 
   private requireOrdinal(ordinal: number): void {
     if (!(typeof ordinal === 'number' && Number.isInteger(ordinal) && ordinal >= 0 && ordinal < this.replicas)) {
-      throw invalidProp(this.node.path, 'ExclusiveStatefulSet', 'ordinal', ordinal,
+      throw this.check.fail('ordinal', ordinal,
         this.replicas === 0 ? 'there are no replicas (replicas: 0)' : `accepted: a whole number from 0 to ${this.replicas - 1} (replicas: ${this.replicas})`);
     }
   }
@@ -432,70 +436,71 @@ interface ValidatedProps {
 }
 
 /** Eager checks of everything but the container (workloadContainerSpec checks that). */
-function validateProps(path: string, kind: string, props: ExclusiveStatefulSetProps): ValidatedProps {
-  validateMetadata(path, kind, props.metadata, false);
+function validateProps(check: PropChecker, props: ExclusiveStatefulSetProps): ValidatedProps {
+  validateMetadata(check, props.metadata, false);
   const name = props.metadata?.name;
   if (name !== undefined) {
     if (!isDns1123Label(name) || name.length > MAX_STATEFUL_SET_NAME_LENGTH) {
-      throw invalidProp(path, kind, 'metadata.name', name, nameLengthRule(name));
+      throw check.fail('metadata.name', name, nameLengthRule(name));
     }
     if (props.serviceName === undefined && !isDns1035Label(name)) {
-      throw invalidProp(path, kind, 'metadata.name', name,
+      throw check.fail('metadata.name', name,
         `it also names the headless Service, whose name must be a DNS-1035 label; accepted: ${DNS1035_LABEL_RULE}, or a serviceName of that form`);
     }
   }
   if (props.serviceName !== undefined && (typeof props.serviceName !== 'string' || !isDns1035Label(props.serviceName))) {
-    throw invalidProp(path, kind, 'serviceName', props.serviceName, `accepted: ${DNS1035_LABEL_RULE}`);
+    throw check.fail('serviceName', props.serviceName, `accepted: ${DNS1035_LABEL_RULE}`);
   }
-  requireLabels(path, kind, 'podLabels', props.podLabels);
+  requireLabels(check, 'podLabels', props.podLabels);
   if (props.podLabels?.[kplus.Pod.ADDRESS_LABEL] !== undefined) {
-    throw invalidProp(path, kind, `podLabels["${kplus.Pod.ADDRESS_LABEL}"]`, props.podLabels[kplus.Pod.ADDRESS_LABEL],
+    throw check.fail(`podLabels["${kplus.Pod.ADDRESS_LABEL}"]`, props.podLabels[kplus.Pod.ADDRESS_LABEL],
       'cdk8s-plus sets that label itself to select the pods; accepted: any other label');
   }
 
   const replicas = props.replicas ?? 1;
   if (!(typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 && replicas <= MAX_REPLICAS)) {
-    throw invalidProp(path, kind, 'replicas', replicas, `accepted: a whole number from 0 to ${MAX_REPLICAS}`);
+    throw check.fail('replicas', replicas, `accepted: a whole number from 0 to ${MAX_REPLICAS}`);
   }
-  requireEnumValue(path, kind, 'podManagementPolicy', props.podManagementPolicy, kplus.PodManagementPolicy, 'kplus.PodManagementPolicy');
-  requireUpdateStrategy(path, kind, props.updateStrategy);
+  requireEnumValue(check, 'podManagementPolicy', props.podManagementPolicy, kplus.PodManagementPolicy, 'kplus.PodManagementPolicy');
+  requireUpdateStrategy(check, props.updateStrategy);
 
   const storageQuantity = props.storage instanceof Size ? exactQuantity(props.storage) : undefined;
   if (storageQuantity === undefined) {
-    throw invalidProp(path, kind, 'storage', describeValue(props.storage),
+    throw check.fail('storage', describeValue(props.storage),
       'accepted: a positive Size that is a whole number of KiB, at most 2^53-1 KiB (8 EiB), e.g. Size.mebibytes(500) or Size.gibibytes(20)');
   }
   if (props.storageClass !== undefined && !(props.storageClass instanceof ExclusiveStorageClass)) {
-    throw invalidProp(path, kind, 'storageClass', describeValue(props.storageClass), 'accepted: an ExclusiveStorageClass');
+    throw check.fail('storageClass', describeValue(props.storageClass), 'accepted: an ExclusiveStorageClass');
   }
   if (props.storageClass !== undefined && props.storageClassName !== undefined) {
-    throw invalidProp(path, kind, 'storageClassName', props.storageClassName,
+    throw check.fail('storageClassName', props.storageClassName,
       `storageClass (${props.storageClass.name}) is given too; accepted: one of storageClass or storageClassName`);
   }
   const className = props.storageClassName;
   if (className !== undefined && className !== '' && (typeof className !== 'string' || !isDns1123Subdomain(className))) {
-    throw invalidProp(path, kind, 'storageClassName', className, `accepted: "" (no class) or ${DNS1123_SUBDOMAIN_RULE}`);
+    throw check.fail('storageClassName', className, `accepted: "" (no class) or ${DNS1123_SUBDOMAIN_RULE}`);
   }
-  requireEnumValue(path, kind, 'volumeMode', props.volumeMode, kplus.PersistentVolumeMode, 'kplus.PersistentVolumeMode');
+  requireEnumValue(check, 'volumeMode', props.volumeMode, kplus.PersistentVolumeMode, 'kplus.PersistentVolumeMode');
   const claimTemplateName = props.claimTemplateName ?? DEFAULT_CLAIM_TEMPLATE_NAME;
   if (typeof claimTemplateName !== 'string' || !isDns1123Label(claimTemplateName)) {
-    throw invalidProp(path, kind, 'claimTemplateName', claimTemplateName, `accepted: a volume name, ${DNS1123_LABEL_RULE}`);
+    throw check.fail('claimTemplateName', claimTemplateName, `accepted: a volume name, ${DNS1123_LABEL_RULE}`);
   }
   const retention = props.claimRetentionPolicy;
   if (retention !== undefined && (typeof retention !== 'object' || retention === null || Array.isArray(retention))) {
-    throw invalidProp(path, kind, 'claimRetentionPolicy', retention, 'accepted: { whenDeleted?, whenScaled? } of ClaimRetention values');
+    throw check.fail('claimRetentionPolicy', retention, 'accepted: { whenDeleted?, whenScaled? } of ClaimRetention values');
   }
-  requireEnumValue(path, kind, 'claimRetentionPolicy.whenDeleted', retention?.whenDeleted, ClaimRetention, 'ClaimRetention');
-  requireEnumValue(path, kind, 'claimRetentionPolicy.whenScaled', retention?.whenScaled, ClaimRetention, 'ClaimRetention');
-  const hibernate = requireHibernate(path, kind, props.hibernate);
+  const retentionFields = check.nested('claimRetentionPolicy');
+  requireEnumValue(retentionFields, 'whenDeleted', retention?.whenDeleted, ClaimRetention, 'ClaimRetention');
+  requireEnumValue(retentionFields, 'whenScaled', retention?.whenScaled, ClaimRetention, 'ClaimRetention');
+  const hibernate = requireHibernate(check, props.hibernate);
   if (hibernate && retention?.whenScaled === ClaimRetention.DELETE) {
-    throw invalidProp(path, kind, 'claimRetentionPolicy.whenScaled', retention.whenScaled,
+    throw retentionFields.fail('whenScaled', retention.whenScaled,
       'hibernate: true scales the StatefulSet to 0, and the controller would then delete every replica\'s claim (and, with a '
       + 'Delete reclaim policy, its data); accepted: ClaimRetention.RETAIN while it hibernates');
   }
 
-  if (props.terminationGracePeriod !== undefined) requireDuration(path, kind, 'terminationGracePeriod', props.terminationGracePeriod, 1);
-  requireWorkloadOptions(path, kind, props);
+  if (props.terminationGracePeriod !== undefined) requireDuration(check, 'terminationGracePeriod', props.terminationGracePeriod, 1);
+  requireWorkloadOptions(check, props);
   return {
     replicas,
     hibernate,
@@ -510,17 +515,17 @@ function validateProps(path: string, kind: string, props: ExclusiveStatefulSetPr
   };
 }
 
-function requireUpdateStrategy(path: string, kind: string, strategy: kplus.StatefulSetUpdateStrategy | undefined): void {
+function requireUpdateStrategy(check: PropChecker, strategy: kplus.StatefulSetUpdateStrategy | undefined): void {
   if (strategy === undefined) return;
-  refuseOtherCdk8sPlus(path, kind, 'updateStrategy', strategy,
+  refuseOtherCdk8sPlus(check, 'updateStrategy', strategy,
     `pass kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition }) or onDelete() of ${OUR_CDK8S_PLUS}, or omit updateStrategy`);
   if (!(strategy instanceof kplus.StatefulSetUpdateStrategy)) {
-    throw invalidProp(path, kind, 'updateStrategy', describeValue(strategy),
+    throw check.fail('updateStrategy', describeValue(strategy),
       'accepted: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition }) or kplus.StatefulSetUpdateStrategy.onDelete()');
   }
   const partition = strategy._toKube().rollingUpdate?.partition;
   if (partition !== undefined && !(typeof partition === 'number' && Number.isInteger(partition) && partition >= 0 && partition <= MAX_REPLICAS)) {
-    throw invalidProp(path, kind, 'updateStrategy.partition', partition,
+    throw check.fail('updateStrategy.partition', partition,
       `accepted: a whole number from 0 to ${MAX_REPLICAS} (pods with an ordinal at or above it are updated)`);
   }
 }

@@ -1,5 +1,5 @@
-import { invalidProp } from '../internal/errors';
 import { isQualifiedName } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 
 /** kube-linter ignores a check on an object annotated `ignore-check.kube-linter.io/<check>: <reason>`. */
 const KUBE_LINTER_PREFIX = 'ignore-check.kube-linter.io/';
@@ -74,13 +74,13 @@ export class LinterExemption {
    *
    * @internal
    */
-  public _annotations(path: string, construct: string, prop: string): { [key: string]: string } {
+  public _annotations(checker: PropChecker, prop: string): { [key: string]: string } {
     if (typeof this.check !== 'string' || !Object.keys(this.annotations).every(isQualifiedName)) {
-      throw invalidProp(path, construct, prop, this.check,
+      throw checker.fail(prop, this.check,
         `accepted: a ${this.linter} check name of letters, digits, "-", "_" and ".", e.g. "no-rolling-update-strategy"`);
     }
     if (typeof this.reason !== 'string' || this.reason.trim() === '') {
-      throw invalidProp(path, construct, `${prop} (${this.linter} ${this.check}).reason`, this.reason,
+      throw checker.fail(`${prop} (${this.linter} ${this.check}).reason`, this.reason,
         'accepted: a non-empty sentence saying why the workload fails this check on purpose');
     }
     return { ...this.annotations };

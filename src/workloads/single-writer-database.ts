@@ -3,7 +3,8 @@ import { DatabaseCredentials } from './database-credentials';
 import { DatabaseEngine } from './database-engine';
 import { SingleWriterOptions, SingleWriterWorkload } from './single-writer-workload';
 import { WorkloadContainer } from './workload-container';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
+import { PropChecker } from '../internal/prop-checker';
 
 /**
  * Properties of a `SingleWriterDatabase`.
@@ -43,9 +44,8 @@ export class SingleWriterDatabase extends SingleWriterWorkload {
   public readonly database?: string;
 
   public constructor(scope: Construct, id: string, props: SingleWriterDatabaseProps) {
-    const kind = new.target.name;
-    const path = pathOf(scope, id);
-    super(scope, id, { ...props, container: databaseContainer(path, kind, props) });
+    const check = new PropChecker(pathOf(scope, id), new.target.name);
+    super(scope, id, { ...props, container: databaseContainer(check, props) });
     this.engine = props.engine;
     this.credentials = props.credentials;
     this.database = props.database;
@@ -87,11 +87,11 @@ export class SingleWriterDatabase extends SingleWriterWorkload {
  * The engine's server as the workload's container. Checked here first, so that a bad engine, credentials or database
  * is reported under the props of the database rather than under `container`.
  */
-function databaseContainer(path: string, kind: string, props: SingleWriterDatabaseProps): WorkloadContainer {
+function databaseContainer(check: PropChecker, props: SingleWriterDatabaseProps): WorkloadContainer {
   if (props === undefined || props === null || typeof props !== 'object') {
-    throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least engine, credentials and storage or volume');
+    throw check.fail('props', props, 'accepted: an object with at least engine, credentials and storage or volume');
   }
   const container = WorkloadContainer.fromEngine(props.engine, { credentials: props.credentials, database: props.database });
-  container._describe(path, kind, '', props);
+  container._describe(check, props, check);
   return container;
 }

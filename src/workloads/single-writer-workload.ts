@@ -14,9 +14,10 @@ import { WorkloadContainer } from './workload-container';
 import { WorkloadOptions } from './workload-options';
 import { containerProps, placePods, requireWorkloadOptions, workloadContainerSpec } from './workload-pod';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
-import { invalidProp, pathOf } from '../internal/errors';
+import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { deadlockingRollout } from '../internal/rollout';
 import { addSecretKeyCheck, addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
@@ -220,29 +221,29 @@ export class SingleWriterWorkload extends Construct {
   /** Whether the workload hibernates: no pod runs, the claim is kept, and backups that reach it are suspended. */
   public readonly hibernate: boolean;
 
-  private readonly kind: string;
+  /** Checks the props given after construction (`allowFrom`, `allowFromPeer`). */
+  private readonly check: PropChecker;
 
   /** Peers selected by labels so far, to name their selectors uniquely. */
   private peersAllowed = 0;
 
   public constructor(scope: Construct, id: string, props: SingleWriterWorkloadProps) {
-    const kind = new.target.name;
-    const path = pathOf(scope, id);
+    const check = new PropChecker(pathOf(scope, id), new.target.name);
     if (props === undefined || props === null || typeof props !== 'object') {
-      throw invalidProp(path, kind, 'props', props, 'accepted: an object with at least container, and storage or volume');
+      throw check.fail('props', props, 'accepted: an object with at least container, and storage or volume');
     }
-    validateOptions(path, kind, props);
-    const spec = workloadContainerSpec(path, kind, props.container, props);
-    const grace = terminationGrace(path, kind, spec, props.terminationGracePeriod);
+    validateOptions(check, props);
+    const spec = workloadContainerSpec(check, props.container, props);
+    const grace = terminationGrace(check, spec, props.terminationGracePeriod);
     const disruptionPolicy = props.disruptionPolicy ?? DisruptionPolicy.allowEviction();
-    disruptionPolicy._validate(path, kind, 'disruptionPolicy', 1);
+    disruptionPolicy._validate(check.nested('disruptionPolicy'), 1);
     const metadata = props.metadata ?? {};
     const annotations = { ...metadata.annotations };
     for (const exemption of props.linterExemptions ?? []) {
-      Object.assign(annotations, exemption._annotations(path, kind, 'linterExemptions'));
+      Object.assign(annotations, exemption._annotations(check, 'linterExemptions'));
     }
     if (props.volume) {
-      registerExclusiveMount(props.volume, path, kind, 'volume');
+      registerExclusiveMount(props.volume, check, 'volume');
     }
     // Every check of ours is done; the ExclusiveVolume created below still checks storage and class, and a failure
     // there must not leave a half-built workload in the tree.
@@ -259,15 +260,15 @@ export class SingleWriterWorkload extends Construct {
       throw error;
     }
     if (!props.volume) {
-      registerExclusiveMount(this.volume, path, kind, 'storage');
+      registerExclusiveMount(this.volume, check, 'storage');
     }
     addSynthChecks(this);
     const credentials = props.container.credentials;
     if (credentials !== undefined) {
       // The Secret must hold the keys the credentials name, or the pod never starts (CreateContainerConfigError).
-      addSecretKeyCheck(this, kind, this._credentialsProp(), credentials, metadata.namespace ?? Chart.of(this).namespace);
+      addSecretKeyCheck(this, check.construct, this._credentialsProp(), credentials, metadata.namespace ?? Chart.of(this).namespace);
     }
-    this.kind = kind;
+    this.check = check;
     this.port = spec.port;
     this.mountPath = spec.mountPath;
     this.terminationGracePeriod = grace;
@@ -347,9 +348,9 @@ export class SingleWriterWorkload extends Construct {
    * Lets `peer` (pods, a workload, a namespace or an IP block) connect to the service port through the NetworkPolicy.
    */
   public allowFrom(peer: kplus.INetworkPolicyPeer): void {
-    refuseOtherCdk8sPlus(this.node.path, this.kind, 'allowFrom', peer, OTHER_PEER_REMEDY);
+    refuseOtherCdk8sPlus(this.check, 'allowFrom', peer, OTHER_PEER_REMEDY);
     if (peer === undefined || peer === null || typeof (peer as kplus.INetworkPolicyPeer).toNetworkPolicyPeerConfig !== 'function') {
-      throw invalidProp(this.node.path, this.kind, 'allowFrom', peer,
+      throw this.check.fail('allowFrom', peer,
         'accepted: a kplus.INetworkPolicyPeer, e.g. a Deployment, kplus.Pods.select(...), kplus.Namespaces.select(...) or kplus.IpBlock.ipv4(...)');
     }
     this.networkPolicy.addIngressRule(peer, [kplus.NetworkPolicyPort.tcp(this.port)]);
@@ -360,7 +361,7 @@ export class SingleWriterWorkload extends Construct {
    * `allowFromPeer({ podLabels: { app: 'web' }, namespaceNames: ['shop'] })`.
    */
   public allowFromPeer(peer: NetworkPeerOptions): void {
-    requireNetworkPeer(this.node.path, this.kind, 'allowFromPeers', peer);
+    requireNetworkPeer(this.check, 'allowFromPeers', peer);
     const id = `AllowedPeer${++this.peersAllowed}`;
     const namespaces = peer.namespaceNames !== undefined || peer.namespaceLabels !== undefined
       ? kplus.Namespaces.select(this, `${id}Namespaces`, { names: peer.namespaceNames, labels: peer.namespaceLabels })
@@ -373,20 +374,21 @@ const OTHER_PEER_REMEDY = 'select the peers by labels instead, e.g. allowFromPee
   + 'or call allowFromPeer({ podLabels }) on the workload';
 
 /** A peer by labels and names: at least one selector, valid label syntax, namespace names as the API server takes them. */
-function requireNetworkPeer(path: string, kind: string, prop: string, peer: NetworkPeerOptions): void {
+function requireNetworkPeer(check: PropChecker, prop: string, peer: NetworkPeerOptions): void {
   const accepted = 'accepted: { podLabels?, namespaceNames?, namespaceLabels? } with at least one of them, e.g. { podLabels: { app: "web" } }';
   if (typeof peer !== 'object' || peer === null || Array.isArray(peer)) {
-    throw invalidProp(path, kind, prop, describeValue(peer), accepted);
+    throw check.fail(prop, describeValue(peer), accepted);
   }
   if (peer.podLabels === undefined && peer.namespaceNames === undefined && peer.namespaceLabels === undefined) {
-    throw invalidProp(path, kind, prop, peer, `an empty peer would let in every pod; ${accepted}`);
+    throw check.fail(prop, peer, `an empty peer would let in every pod; ${accepted}`);
   }
-  requireLabels(path, kind, `${prop}[].podLabels`, peer.podLabels);
-  requireLabels(path, kind, `${prop}[].namespaceLabels`, peer.namespaceLabels);
+  const each = check.nested(`${prop}[]`);
+  requireLabels(each, 'podLabels', peer.podLabels);
+  requireLabels(each, 'namespaceLabels', peer.namespaceLabels);
   if (peer.namespaceNames !== undefined
     && (!Array.isArray(peer.namespaceNames) || peer.namespaceNames.length === 0
       || !peer.namespaceNames.every(name => typeof name === 'string' && isDns1123Label(name)))) {
-    throw invalidProp(path, kind, `${prop}[].namespaceNames`, peer.namespaceNames,
+    throw each.fail('namespaceNames', peer.namespaceNames,
       `accepted: a non-empty list of namespace names, each ${DNS1123_LABEL_RULE}`);
   }
 }
@@ -405,64 +407,64 @@ function childMetadataOf(metadata: ApiObjectMetadata, suffix: string, name?: str
 }
 
 /** Checks of the options every single writer shares. */
-function validateOptions(path: string, kind: string, props: SingleWriterOptions): void {
-  validateMetadata(path, kind, props.metadata, false);
+function validateOptions(check: PropChecker, props: SingleWriterOptions): void {
+  validateMetadata(check, props.metadata, false);
   if (props.metadata?.name !== undefined && props.serviceName === undefined && !isDns1035Label(props.metadata.name)) {
-    throw invalidProp(path, kind, 'metadata.name', props.metadata.name,
+    throw check.fail('metadata.name', props.metadata.name,
       `it also names the Service, whose name must be a DNS-1035 label; accepted: ${DNS1035_LABEL_RULE}, or a serviceName of that form`);
   }
   if (props.serviceName !== undefined && (typeof props.serviceName !== 'string' || !isDns1035Label(props.serviceName))) {
-    throw invalidProp(path, kind, 'serviceName', props.serviceName, `accepted: ${DNS1035_LABEL_RULE}`);
+    throw check.fail('serviceName', props.serviceName, `accepted: ${DNS1035_LABEL_RULE}`);
   }
-  requireLabels(path, kind, 'podLabels', props.podLabels);
+  requireLabels(check, 'podLabels', props.podLabels);
   if (props.podLabels?.[kplus.Pod.ADDRESS_LABEL] !== undefined) {
-    throw invalidProp(path, kind, `podLabels["${kplus.Pod.ADDRESS_LABEL}"]`, props.podLabels[kplus.Pod.ADDRESS_LABEL],
+    throw check.fail(`podLabels["${kplus.Pod.ADDRESS_LABEL}"]`, props.podLabels[kplus.Pod.ADDRESS_LABEL],
       'cdk8s-plus sets that label itself to select the pods; accepted: any other label');
   }
 
   if (props.volume !== undefined) {
     if (!(props.volume instanceof ExclusiveVolume)) {
-      throw invalidProp(path, kind, 'volume', describeValue(props.volume), 'accepted: an ExclusiveVolume (a ReadWriteOncePod claim)');
+      throw check.fail('volume', describeValue(props.volume), 'accepted: an ExclusiveVolume (a ReadWriteOncePod claim)');
     }
     for (const prop of ['storage', 'storageClass', 'storageClassName'] as const) {
       if (props[prop] !== undefined) {
-        throw invalidProp(path, kind, prop, describeValue(props[prop]),
+        throw check.fail(prop, describeValue(props[prop]),
           `volume (${props.volume.node.path}) is given too, and ${prop} only applies to a volume created here; accepted: volume alone, or storage with its class`);
       }
     }
   } else if (props.storage === undefined) {
-    throw invalidProp(path, kind, 'storage', undefined,
+    throw check.fail('storage', undefined,
       'accepted: the size of the data volume to create, e.g. Size.gibibytes(20), or an ExclusiveVolume as volume');
   }
 
-  requireSingleReplica(path, kind, props.replicas, requireHibernate(path, kind, props.hibernate));
-  requireStrategy(path, kind, props.strategy);
-  requireWorkloadOptions(path, kind, props);
+  requireSingleReplica(check, props.replicas, requireHibernate(check, props.hibernate));
+  requireStrategy(check, props.strategy);
+  requireWorkloadOptions(check, props);
   if (props.allowFrom !== undefined && !Array.isArray(props.allowFrom)) {
-    throw invalidProp(path, kind, 'allowFrom', describeValue(props.allowFrom), 'accepted: a list of kplus.INetworkPolicyPeer');
+    throw check.fail('allowFrom', describeValue(props.allowFrom), 'accepted: a list of kplus.INetworkPolicyPeer');
   }
   for (const peer of props.allowFrom ?? []) {
-    refuseOtherCdk8sPlus(path, kind, 'allowFrom', peer, OTHER_PEER_REMEDY);
+    refuseOtherCdk8sPlus(check, 'allowFrom', peer, OTHER_PEER_REMEDY);
   }
   if (props.allowFromPeers !== undefined && !Array.isArray(props.allowFromPeers)) {
-    throw invalidProp(path, kind, 'allowFromPeers', describeValue(props.allowFromPeers), 'accepted: a list of { podLabels?, namespaceNames?, namespaceLabels? }');
+    throw check.fail('allowFromPeers', describeValue(props.allowFromPeers), 'accepted: a list of { podLabels?, namespaceNames?, namespaceLabels? }');
   }
   for (const peer of props.allowFromPeers ?? []) {
-    requireNetworkPeer(path, kind, 'allowFromPeers', peer);
+    requireNetworkPeer(check, 'allowFromPeers', peer);
   }
   if (props.linterExemptions !== undefined
     && (!Array.isArray(props.linterExemptions) || !props.linterExemptions.every(e => e instanceof LinterExemption))) {
-    throw invalidProp(path, kind, 'linterExemptions', describeValue(props.linterExemptions),
+    throw check.fail('linterExemptions', describeValue(props.linterExemptions),
       'accepted: a list of LinterExemption, e.g. [LinterExemption.kubeLinterNoRollingUpdateStrategy()]');
   }
 }
 
-function requireStrategy(path: string, kind: string, strategy: kplus.DeploymentStrategy | undefined): void {
+function requireStrategy(check: PropChecker, strategy: kplus.DeploymentStrategy | undefined): void {
   if (strategy === undefined) return;
-  refuseOtherCdk8sPlus(path, kind, 'strategy', strategy,
+  refuseOtherCdk8sPlus(check, 'strategy', strategy,
     `pass kplus.DeploymentStrategy.recreate() of ${OUR_CDK8S_PLUS}, or omit strategy: Recreate is the default`);
   if (!(strategy instanceof kplus.DeploymentStrategy)) {
-    throw invalidProp(path, kind, 'strategy', describeValue(strategy),
+    throw check.fail('strategy', describeValue(strategy),
       `accepted: a DeploymentStrategy of ${OUR_CDK8S_PLUS}, e.g. kplus.DeploymentStrategy.recreate(), or no strategy (Recreate)`);
   }
   const kube = strategy._toKube();
@@ -471,7 +473,7 @@ function requireStrategy(path: string, kind: string, strategy: kplus.DeploymentS
     rollingUpdate: { maxSurge: kube.rollingUpdate?.maxSurge?.value, maxUnavailable: kube.rollingUpdate?.maxUnavailable?.value },
   }, 1);
   if (deadlock !== undefined) {
-    throw invalidProp(path, kind, 'strategy', deadlock,
+    throw check.fail('strategy', deadlock,
       'a rolling update that starts the new pod before the old one is gone leaves the new pod waiting forever (Pending) '
       + 'for the ReadWriteOncePod volume, so the rollout never finishes; accepted: kplus.DeploymentStrategy.recreate(), '
       + 'rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(0) }), or a maxUnavailable of at least one pod');

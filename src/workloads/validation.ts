@@ -4,100 +4,101 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
-import { invalidProp } from '../internal/errors';
 import { LABEL_VALUE_RULE, QUALIFIED_NAME_RULE, isDns1123Label, isLabelValue, isQualifiedName } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 import { unpinned } from '../rules/unpinned-image';
 
-export function requireEnv(path: string, kind: string, env: { [name: string]: kplus.EnvValue } | undefined): void {
+export function requireEnv(check: PropChecker, env: { [name: string]: kplus.EnvValue } | undefined): void {
   if (env === undefined) return;
   if (typeof env !== 'object' || env === null || Array.isArray(env)) {
-    throw invalidProp(path, kind, 'env', env, 'accepted: a map of variable names to kplus.EnvValue');
+    throw check.fail('env', env, 'accepted: a map of variable names to kplus.EnvValue');
   }
   for (const [name, value] of Object.entries(env)) {
     if (!ENV_NAME.test(name)) {
-      throw invalidProp(path, kind, 'env', name, 'accepted variable names: letters, digits, "_", "-" and ".", not starting with a digit');
+      throw check.fail('env', name, 'accepted variable names: letters, digits, "_", "-" and ".", not starting with a digit');
     }
-    refuseOtherCdk8sPlus(path, kind, `env["${name}"]`, value,
+    refuseOtherCdk8sPlus(check, `env["${name}"]`, value,
       `pass kplus.EnvValue.fromValue(...) or kplus.EnvValue.fromSecretValue(...) of ${OUR_CDK8S_PLUS}`);
     if (!(value instanceof kplus.EnvValue)) {
-      throw invalidProp(path, kind, `env["${name}"]`, describeValue(value),
+      throw check.fail(`env["${name}"]`, describeValue(value),
         'accepted: a kplus.EnvValue, e.g. kplus.EnvValue.fromValue("on") or kplus.EnvValue.fromSecretValue({ secret, key })');
     }
   }
 }
 
 
-export function requireWritableDirectories(path: string, kind: string, prop: string,
+export function requireWritableDirectories(check: PropChecker, prop: string,
   directories: ReadonlyArray<{ readonly path: string; readonly sizeLimit?: Size }>, mountPath: string): void {
   if (!Array.isArray(directories)) {
-    throw invalidProp(path, kind, prop, describeValue(directories), 'accepted: a list of { path, sizeLimit? }');
+    throw check.fail(prop, describeValue(directories), 'accepted: a list of { path, sizeLimit? }');
   }
+  const each = check.nested(`${prop}[]`);
   const seen = new Set<string>([mountPath]);
   for (const directory of directories) {
-    requireAbsolutePath(path, kind, `${prop}[].path`, directory?.path);
+    requireAbsolutePath(each, 'path', directory?.path);
     if (seen.has(directory.path)) {
-      throw invalidProp(path, kind, `${prop}[].path`, directory.path, 'it is given twice, or is the mountPath; accepted: distinct paths other than the mountPath');
+      throw each.fail('path', directory.path, 'it is given twice, or is the mountPath; accepted: distinct paths other than the mountPath');
     }
     seen.add(directory.path);
     if (directory.sizeLimit !== undefined && !(directory.sizeLimit instanceof Size && isWholeMebibytes(directory.sizeLimit))) {
-      throw invalidProp(path, kind, `${prop}[].sizeLimit`, describeValue(directory.sizeLimit), 'accepted: a positive Size of whole MiB, e.g. Size.mebibytes(64)');
+      throw each.fail('sizeLimit', describeValue(directory.sizeLimit), 'accepted: a positive Size of whole MiB, e.g. Size.mebibytes(64)');
     }
   }
 }
 
 
-export function requireImage(path: string, kind: string, prop: string, image: unknown): void {
+export function requireImage(check: PropChecker, prop: string, image: unknown): void {
   const problem = typeof image === 'string' && isImageReference(image) ? unpinned(image) : 'not an image reference';
   if (problem !== undefined) {
-    throw invalidProp(path, kind, prop, image,
+    throw check.fail(prop, image,
       `${problem}; accepted: an image pinned to a tag other than latest, or to a digest, e.g. "postgres:15.14" or "postgres:15.14@sha256:<64 hex digits>"`);
   }
 }
 
-export function requireCommand(path: string, kind: string, prop: string, command: unknown): void {
+export function requireCommand(check: PropChecker, prop: string, command: unknown): void {
   if (command !== undefined && (!Array.isArray(command) || !command.every(part => typeof part === 'string'))) {
-    throw invalidProp(path, kind, prop, command, 'accepted: a list of strings, e.g. ["/bin/sh", "-c", "..."]');
+    throw check.fail(prop, command, 'accepted: a list of strings, e.g. ["/bin/sh", "-c", "..."]');
   }
 }
 
-export function requirePort(path: string, kind: string, prop: string, port: unknown): void {
+export function requirePort(check: PropChecker, prop: string, port: unknown): void {
   if (!(typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535)) {
-    throw invalidProp(path, kind, prop, port, 'accepted: a TCP port number from 1 to 65535');
+    throw check.fail(prop, port, 'accepted: a TCP port number from 1 to 65535');
   }
 }
 
-export function requireId(path: string, kind: string, prop: string, id: unknown, user: boolean): void {
+export function requireId(check: PropChecker, prop: string, id: unknown, user: boolean): void {
   const min = user ? 1 : 0;
   if (!(typeof id === 'number' && Number.isInteger(id) && id >= min && id <= 2147483647)) {
-    throw invalidProp(path, kind, prop, id, user
+    throw check.fail(prop, id, user
       ? 'the restricted Pod Security Standard forbids running as root (uid 0); accepted: a whole number from 1 to 2147483647'
       : 'accepted: a whole number from 0 to 2147483647');
   }
 }
 
-export function requireAbsolutePath(path: string, kind: string, prop: string, value: unknown): void {
+export function requireAbsolutePath(check: PropChecker, prop: string, value: unknown): void {
   if (!(typeof value === 'string' && value.startsWith('/') && value !== '/' && !value.includes(':') && !value.split('/').includes('..'))) {
-    throw invalidProp(path, kind, prop, value, 'accepted: an absolute path other than "/", without ":" or "..", e.g. "/var/lib/app"');
+    throw check.fail(prop, value, 'accepted: an absolute path other than "/", without ":" or "..", e.g. "/var/lib/app"');
   }
 }
 
-export function requireDuration(path: string, kind: string, prop: string, value: unknown, minSeconds: number): Duration {
+export function requireDuration(check: PropChecker, prop: string, value: unknown, minSeconds: number): Duration {
   const seconds = value instanceof Duration ? wholeSeconds(value) : undefined;
   if (seconds === undefined || seconds < minSeconds) {
-    throw invalidProp(path, kind, prop, shownValue(value),
+    throw check.fail(prop, shownValue(value),
       `accepted: a Duration of whole seconds, at least ${minSeconds}s, e.g. Duration.seconds(60)`);
   }
   return value as Duration;
 }
 
-export function requireLabels(path: string, kind: string, prop: string, labels: { [key: string]: string } | undefined): void {
+export function requireLabels(check: PropChecker, prop: string, labels: { [key: string]: string } | undefined): void {
   if (labels === undefined) return;
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-    throw invalidProp(path, kind, prop, labels, 'accepted: a map of label keys to label values');
+    throw check.fail(prop, labels, 'accepted: a map of label keys to label values');
   }
   for (const [key, value] of Object.entries(labels)) {
-    if (!isQualifiedName(key)) throw invalidProp(path, kind, prop, key, `accepted label keys: ${QUALIFIED_NAME_RULE}`);
-    if (typeof value !== 'string' || !isLabelValue(value)) throw invalidProp(path, kind, `${prop}["${key}"]`, value, `accepted: ${LABEL_VALUE_RULE}`);
+    if (!isQualifiedName(key)) throw check.fail(prop, key, `accepted label keys: ${QUALIFIED_NAME_RULE}`);
+    if (typeof value !== 'string' || !isLabelValue(value)) throw check.fail(`${prop}["${key}"]`, value, `accepted: ${LABEL_VALUE_RULE}`);
   }
 }
 
@@ -165,19 +166,19 @@ export function isImageReference(image: string): boolean {
 }
 
 /** Refuses CPU amounts of another cdk8s-plus in container resources (memory and storage are cdk8s Sizes, shared by all). */
-export function refuseOtherCpu(path: string, kind: string, prop: string, resources: kplus.ContainerResources | undefined): void {
+export function refuseOtherCpu(check: PropChecker, prop: string, resources: kplus.ContainerResources | undefined): void {
   for (const bound of ['request', 'limit'] as const) {
-    refuseOtherCdk8sPlus(path, kind, `${prop}.cpu.${bound}`, resources?.cpu?.[bound],
+    refuseOtherCdk8sPlus(check, `${prop}.cpu.${bound}`, resources?.cpu?.[bound],
       `pass kplus.Cpu.millis(...) of ${OUR_CDK8S_PLUS}; memory and ephemeral storage are cdk8s Sizes, which every cdk8s-plus shares`);
   }
 }
 
 /** Rejects engine-managed variables in the user's `env`. */
-export function requireNoReservedEnv(path: string, kind: string, env: { [name: string]: kplus.EnvValue } | undefined,
+export function requireNoReservedEnv(check: PropChecker, env: { [name: string]: kplus.EnvValue } | undefined,
   reserved: readonly string[], owner: string): void {
   for (const name of Object.keys(env ?? {})) {
     if (reserved.includes(name)) {
-      throw invalidProp(path, kind, `env["${name}"]`, name, `${owner} sets ${name} itself; accepted: any other variable`);
+      throw check.fail(`env["${name}"]`, name, `${owner} sets ${name} itself; accepted: any other variable`);
     }
   }
 }

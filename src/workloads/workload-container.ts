@@ -9,7 +9,7 @@ import {
 } from './validation';
 import { WorkloadOptions } from './workload-options';
 import { WritableDirectory } from './writable-directory';
-import { invalidProp } from '../internal/errors';
+import { PropChecker } from '../internal/prop-checker';
 
 /**
  * Options of `WorkloadContainer.fromImage()`: a container described by its image and how it runs.
@@ -168,49 +168,49 @@ export class WorkloadContainer {
   }
 
   /**
-   * Checks the container for the workload at `path` and describes it with every default filled in, and with the
-   * workload's `env` and `shutdownBudget`. Errors name the props as the workload has them: `propPrefix` (e.g.
-   * `container.`) comes before each name.
+   * Checks the container and describes it with every default filled in, and with the workload's `env` and
+   * `shutdownBudget`. `check` is the checker of the struct that holds the container's options, so that errors name the
+   * props as the workload has them (e.g. `container.image`, or `engine` for a database); `workload` is the checker of
+   * the workload's own props, which `options` are.
    *
    * @internal
    */
-  public _describe(path: string, kind: string, propPrefix: string, options: WorkloadOptions): ContainerSpec {
+  public _describe(check: PropChecker, options: WorkloadOptions, workload: PropChecker): ContainerSpec {
     const spec = this.imageOptions !== undefined
-      ? imageContainer(path, kind, propPrefix, this.imageOptions)
-      : engineContainer(path, kind, propPrefix, this, options.env);
+      ? imageContainer(check, this.imageOptions)
+      : engineContainer(check, this, options.env, workload);
     return options.shutdownBudget === undefined ? spec : { ...spec, shutdownBudget: options.shutdownBudget };
   }
 }
 
 /** Checks the options of `fromImage()` and fills in the defaults. */
-function imageContainer(path: string, kind: string, propPrefix: string, options: ImageContainerOptions): ContainerSpec {
-  const prop = (name: string) => `${propPrefix}${name}`;
-  requireImage(path, kind, prop('image'), options.image);
-  requireCommand(path, kind, prop('command'), options.command);
-  requireCommand(path, kind, prop('args'), options.args);
-  requirePort(path, kind, prop('port'), options.port);
+function imageContainer(check: PropChecker, options: ImageContainerOptions): ContainerSpec {
+  requireImage(check, 'image', options.image);
+  requireCommand(check, 'command', options.command);
+  requireCommand(check, 'args', options.args);
+  requirePort(check, 'port', options.port);
   if (options.portName !== undefined && !isPortName(options.portName)) {
-    throw invalidProp(path, kind, prop('portName'), options.portName,
+    throw check.fail('portName', options.portName,
       'accepted: an IANA service name, at most 15 lowercase letters, digits and "-", with at least one letter, e.g. "http"');
   }
-  requireAbsolutePath(path, kind, prop('mountPath'), options.mountPath);
+  requireAbsolutePath(check, 'mountPath', options.mountPath);
   const user = options.runAsUser ?? 1000;
   const group = options.runAsGroup ?? 1000;
   const fsGroup = options.fsGroup ?? group;
-  requireId(path, kind, prop('runAsUser'), user, true);
-  requireId(path, kind, prop('runAsGroup'), group, false);
-  requireId(path, kind, prop('fsGroup'), fsGroup, false);
+  requireId(check, 'runAsUser', user, true);
+  requireId(check, 'runAsGroup', group, false);
+  requireId(check, 'fsGroup', fsGroup, false);
   if (options.preStopCommand !== undefined) {
-    requireCommand(path, kind, prop('preStopCommand'), options.preStopCommand);
+    requireCommand(check, 'preStopCommand', options.preStopCommand);
     if (options.preStopCommand.length === 0) {
-      throw invalidProp(path, kind, prop('preStopCommand'), options.preStopCommand, 'accepted: a non-empty command, or no preStopCommand');
+      throw check.fail('preStopCommand', options.preStopCommand, 'accepted: a non-empty command, or no preStopCommand');
     }
   } else if (options.preStopTimeout !== undefined) {
-    throw invalidProp(path, kind, prop('preStopTimeout'), describeValue(options.preStopTimeout),
+    throw check.fail('preStopTimeout', describeValue(options.preStopTimeout),
       'it only applies to preStopCommand; accepted: preStopCommand given too, or no preStopTimeout');
   }
   const writableDirectories = options.writableDirectories ?? [{ path: '/tmp' }];
-  requireWritableDirectories(path, kind, prop('writableDirectories'), writableDirectories, options.mountPath);
+  requireWritableDirectories(check, 'writableDirectories', writableDirectories, options.mountPath);
   return {
     containerName: 'main',
     image: options.image,
@@ -224,7 +224,7 @@ function imageContainer(path: string, kind: string, propPrefix: string, options:
     writableDirectories,
     preStopCommand: options.preStopCommand,
     preStopTimeout: options.preStopCommand
-      ? requireDuration(path, kind, prop('preStopTimeout'), options.preStopTimeout ?? DEFAULT_PRESTOP_TIMEOUT, 1)
+      ? requireDuration(check, 'preStopTimeout', options.preStopTimeout ?? DEFAULT_PRESTOP_TIMEOUT, 1)
       : Duration.seconds(0),
     shutdownBudget: DEFAULT_SHUTDOWN_BUDGET,
     ...tcpProbes(options.port),
@@ -233,23 +233,23 @@ function imageContainer(path: string, kind: string, propPrefix: string, options:
 }
 
 /** Checks the engine, its credentials and database, and describes the container of the engine's server. */
-function engineContainer(path: string, kind: string, propPrefix: string, container: WorkloadContainer,
-  env: { [name: string]: kplus.EnvValue } | undefined): ContainerSpec {
+function engineContainer(check: PropChecker, container: WorkloadContainer,
+  env: { [name: string]: kplus.EnvValue } | undefined, workload: PropChecker): ContainerSpec {
   const { engine, credentials, database } = container;
   if (!(engine instanceof DatabaseEngine)) {
-    throw invalidProp(path, kind, `${propPrefix}engine`, describeValue(engine),
+    throw check.fail('engine', describeValue(engine),
       'accepted: DatabaseEngine.postgres(), mysql(), mariadb() or custom({...})');
   }
   if (!(credentials instanceof DatabaseCredentials)) {
-    throw invalidProp(path, kind, `${propPrefix}credentials`, describeValue(credentials),
+    throw check.fail('credentials', describeValue(credentials),
       'accepted: DatabaseCredentials.fromSecretName("postgres-secret", { passwordKey }) or fromSecret(secret, { passwordKey }); a password cannot be given as text');
   }
-  credentials._validate(path, kind, `${propPrefix}credentials`);
-  engine._validate(path, kind, propPrefix, credentials);
+  credentials._validate(check.nested('credentials'));
+  engine._validate(check, credentials);
   if (database !== undefined && (typeof database !== 'string' || !DATABASE_NAME.test(database))) {
-    throw invalidProp(path, kind, `${propPrefix}database`, database, 'accepted: at most 63 letters, digits and "_", starting with a letter or "_"');
+    throw check.fail('database', database, 'accepted: at most 63 letters, digits and "_", starting with a letter or "_"');
   }
-  requireNoReservedEnv(path, kind, env, engine._reservedEnv(), `the ${engine.name} engine`);
+  requireNoReservedEnv(workload, env, engine._reservedEnv(), `the ${engine.name} engine`);
 
   const server = engine._container(credentials, database);
   return {

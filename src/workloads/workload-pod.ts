@@ -8,51 +8,51 @@ import { describeValue, refuseOtherCpu, requireDuration, requireEnv, requireLabe
 import { WorkloadContainer } from './workload-container';
 import { WorkloadOptions } from './workload-options';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
-import { invalidProp } from '../internal/errors';
 import { DNS1123_SUBDOMAIN_RULE, LABEL_VALUE_RULE, isDns1123Subdomain, isLabelValue } from '../internal/names';
+import { PropChecker } from '../internal/prop-checker';
 
 /** Checks a workload's `container` prop and describes the container, with the workload's `env` and `shutdownBudget`. */
-export function workloadContainerSpec(path: string, kind: string, container: WorkloadContainer, options: WorkloadOptions): ContainerSpec {
+export function workloadContainerSpec(check: PropChecker, container: WorkloadContainer, options: WorkloadOptions): ContainerSpec {
   if (!(container instanceof WorkloadContainer)) {
-    throw invalidProp(path, kind, 'container', describeValue(container),
+    throw check.fail('container', describeValue(container),
       'accepted: WorkloadContainer.fromImage({ image, port, mountPath }) or WorkloadContainer.fromEngine(engine, { credentials })');
   }
-  return container._describe(path, kind, 'container.', options);
+  return container._describe(check.nested('container'), options, check);
 }
 
 /** Checks of the options every workload shares. */
-export function requireWorkloadOptions(path: string, kind: string, props: WorkloadOptions): void {
-  if (props.shutdownBudget !== undefined) requireDuration(path, kind, 'shutdownBudget', props.shutdownBudget, 0);
+export function requireWorkloadOptions(check: PropChecker, props: WorkloadOptions): void {
+  if (props.shutdownBudget !== undefined) requireDuration(check, 'shutdownBudget', props.shutdownBudget, 0);
   for (const prop of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const) {
-    refuseOtherCdk8sPlus(path, kind, prop, props[prop],
+    refuseOtherCdk8sPlus(check, prop, props[prop],
       `pass a Probe of ${OUR_CDK8S_PLUS} (kplus.Probe.fromCommand([...]) or kplus.Probe.fromTcpSocket()), or omit ${prop}: `
       + 'the default checks the port, or runs the database engine\'s own check');
     if (props[prop] !== undefined && !(props[prop] instanceof kplus.Probe)) {
-      throw invalidProp(path, kind, prop, describeValue(props[prop]), 'accepted: a kplus.Probe, e.g. kplus.Probe.fromCommand([...])');
+      throw check.fail(prop, describeValue(props[prop]), 'accepted: a kplus.Probe, e.g. kplus.Probe.fromCommand([...])');
     }
   }
   if (props.resources !== undefined && (typeof props.resources !== 'object' || props.resources === null || Array.isArray(props.resources))) {
-    throw invalidProp(path, kind, 'resources', props.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { request: Size.mebibytes(512) } }');
+    throw check.fail('resources', props.resources, 'accepted: kplus.ContainerResources, e.g. { memory: { request: Size.mebibytes(512) } }');
   }
-  refuseOtherCpu(path, kind, 'resources', props.resources);
-  requireEnv(path, kind, props.env);
-  requireLabels(path, kind, 'requiredNodeLabels', props.requiredNodeLabels);
+  refuseOtherCpu(check, 'resources', props.resources);
+  requireEnv(check, props.env);
+  requireLabels(check, 'requiredNodeLabels', props.requiredNodeLabels);
   if (props.zone !== undefined && (typeof props.zone !== 'string' || props.zone === '' || !isLabelValue(props.zone))) {
-    throw invalidProp(path, kind, 'zone', props.zone, `accepted: a zone name (a label value: ${LABEL_VALUE_RULE}), e.g. "eu-west-1a"`);
+    throw check.fail('zone', props.zone, `accepted: a zone name (a label value: ${LABEL_VALUE_RULE}), e.g. "eu-west-1a"`);
   }
   for (const toleration of Array.isArray(props.tolerations) ? props.tolerations : []) {
-    refuseOtherCdk8sPlus(path, kind, 'tolerations', toleration,
+    refuseOtherCdk8sPlus(check, 'tolerations', toleration,
       `pass kplus.NodeTaintQuery.is(key, value) of ${OUR_CDK8S_PLUS}`);
   }
   if (props.tolerations !== undefined && (!Array.isArray(props.tolerations) || !props.tolerations.every(t => t instanceof kplus.NodeTaintQuery))) {
-    throw invalidProp(path, kind, 'tolerations', describeValue(props.tolerations),
+    throw check.fail('tolerations', describeValue(props.tolerations),
       'accepted: a list of kplus.NodeTaintQuery, e.g. [kplus.NodeTaintQuery.is("dedicated", "database")]');
   }
   if (props.priorityClassName !== undefined && (typeof props.priorityClassName !== 'string' || !isDns1123Subdomain(props.priorityClassName))) {
-    throw invalidProp(path, kind, 'priorityClassName', props.priorityClassName, `accepted: the name of a PriorityClass, ${DNS1123_SUBDOMAIN_RULE}`);
+    throw check.fail('priorityClassName', props.priorityClassName, `accepted: the name of a PriorityClass, ${DNS1123_SUBDOMAIN_RULE}`);
   }
   if (props.disruptionPolicy !== undefined && !(props.disruptionPolicy instanceof DisruptionPolicy)) {
-    throw invalidProp(path, kind, 'disruptionPolicy', describeValue(props.disruptionPolicy),
+    throw check.fail('disruptionPolicy', describeValue(props.disruptionPolicy),
       'accepted: DisruptionPolicy.allowEviction(), DisruptionPolicy.blockVoluntaryEvictions() or DisruptionPolicy.none()');
   }
 }

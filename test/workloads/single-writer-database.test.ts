@@ -5,8 +5,8 @@ import {
   GIB_20, appValidationErrors, expectPropError, only, problemFindings, seedCredentials, synthWorkloads, testChart,
 } from './support';
 import {
-  CustomDatabaseEngineOptions, DatabaseCredentials, DatabaseEngine, DatabaseFamily, ExclusiveVolume, SingleWriterDatabase, SingleWriterDatabaseProps, SingleWriterWorkload,
-  WorkloadContainer,
+  CustomDatabaseEngineOptions, DatabaseCredentials, DatabaseEngine, DatabaseFamily, ExclusiveVolume, SingleWriterDatabase,
+  SingleWriterDatabaseProps, SingleWriterWorkload, WorkloadContainer,
 } from '../../src';
 import { runRules } from '../../src/rules';
 
