@@ -43,9 +43,9 @@ export function addSynthChecks(construct: IConstruct): void {
  * does not define, or defines without any data (filled in by something else), is not checked.
  */
 export function addSecretKeyCheck(
-  construct: IConstruct, kind: string, prop: string, credentials: DatabaseCredentials, namespace: string | undefined,
+  construct: IConstruct, credentialsCheck: PropChecker, credentials: DatabaseCredentials, namespace: string | undefined,
 ): void {
-  appChecksOf(construct).secretKeyChecks.push({ construct, kind, prop, credentials, namespace });
+  appChecksOf(construct).secretKeyChecks.push({ construct, credentialsCheck, credentials, namespace });
 }
 
 function appChecksOf(construct: IConstruct): AppChecks {
@@ -62,8 +62,8 @@ function appChecksOf(construct: IConstruct): AppChecks {
 
 interface SecretKeyCheck {
   readonly construct: IConstruct;
-  readonly kind: string;
-  readonly prop: string;
+  /** The construct's checker for the credentials prop: errors name `<prop>.passwordKey`. */
+  readonly credentialsCheck: PropChecker;
   readonly credentials: DatabaseCredentials;
   readonly namespace: string | undefined;
 }
@@ -210,7 +210,7 @@ function missingKeyErrors(check: SecretKeyCheck, secret: ApiObject): string[] {
   const errors: string[] = [];
   for (const [keyProp, key] of [['passwordKey', check.credentials.passwordKey], ['usernameKey', check.credentials.usernameKey]] as const) {
     if (key === undefined || keys.includes(key)) continue;
-    errors.push(new PropChecker(check.construct.node.path, check.kind).nested(check.prop).fail(keyProp, key,
+    errors.push(check.credentialsCheck.fail(keyProp, key,
       `Secret ${secret.name} (${secret.node.path}) has no key "${key}", only ${keys.map((each) => `"${each}"`).join(', ')}, `
       + 'so the container would never start (CreateContainerConfigError); accepted: one of its keys, or add the key to the Secret').message);
   }

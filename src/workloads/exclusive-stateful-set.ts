@@ -288,7 +288,7 @@ export class ExclusiveStatefulSet extends Construct {
     const credentials = props.container.credentials;
     if (credentials !== undefined) {
       const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-      addSecretKeyCheck(this, check.construct, 'container.credentials', credentials, namespace);
+      addSecretKeyCheck(this, check.nested('container').nested('credentials'), credentials, namespace);
     }
     this.disruptionPolicy = props.disruptionPolicy ?? DisruptionPolicy.allowEviction();
     this.disruptionPolicy._validate(check.nested('disruptionPolicy'), Math.max(this.replicas, 1));

@@ -266,7 +266,7 @@ export class SingleWriterWorkload extends Construct {
     const credentials = props.container.credentials;
     if (credentials !== undefined) {
       // The Secret must hold the keys the credentials name, or the pod never starts (CreateContainerConfigError).
-      addSecretKeyCheck(this, check.construct, this._credentialsProp(), credentials, metadata.namespace ?? Chart.of(this).namespace);
+      addSecretKeyCheck(this, check.nested(this._credentialsProp()), credentials, metadata.namespace ?? Chart.of(this).namespace);
     }
     this.check = check;
     this.port = spec.port;
