@@ -37,7 +37,7 @@ export type StreamPart = { readonly read: StreamDocument } | { readonly deferred
  */
 export function readYamlStream(text: string): StreamPart[] | undefined {
   // `%YAML` and `%TAG` directives change how the documents are read: rare in manifests, left to the careful reader.
-  if (/^%/m.test(text)) return undefined;
+  if (hasDirective(text)) return undefined;
   const parts: StreamPart[] = [];
   for (const segment of documentSegments(text)) {
     const content = firstContentLine(segment.text);
@@ -97,14 +97,24 @@ function documentSegments(text: string): Segment[] {
   return segments;
 }
 
+/** A line that starts with `%` (what `/^%/m` finds, by visiting each `%` instead of each character). */
+function hasDirective(text: string): boolean {
+  for (let i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 1)) {
+    const before = text.charCodeAt(i - 1); // NaN at the start
+    if (i === 0 || before === 10 || before === 13 || before === 0x2028 || before === 0x2029) return true;
+  }
+  return false;
+}
+
 /** `---` or `...` when the line starting at `index` is a document marker (followed by a blank or the line's end). */
 function documentMarkerAt(text: string, index: number): string | undefined {
   const first = text.charCodeAt(index);
   if (first !== 45 /* - */ && first !== 46 /* . */) return undefined;
-  const marker = text.slice(index, index + 3);
-  if (marker !== '---' && marker !== '...') return undefined;
+  // Compared by code, not sliced: every line of a sequence (`- name: x`) starts with a dash.
+  if (text.charCodeAt(index + 1) !== first || text.charCodeAt(index + 2) !== first) return undefined;
   const after = text.charCodeAt(index + 3);
-  return Number.isNaN(after) || after === 32 || after === 9 || after === 13 || after === 10 ? marker : undefined;
+  if (!(Number.isNaN(after) || after === 32 || after === 9 || after === 13 || after === 10)) return undefined;
+  return first === 45 ? '---' : '...';
 }
 
 /** 0-based index, within `text`, of its first line that is neither blank nor a comment; undefined if none. */
