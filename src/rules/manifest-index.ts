@@ -1,7 +1,7 @@
 // The one pass over the input that every rule reads from. Built once per run; each lookup a rule needs is a map,
 // so that a rule can stay linear in the number of objects (no rule loops over all objects inside such a loop).
 // The maps are nested (kind, namespace, name) rather than keyed by joined strings: a lookup then builds and hashes
-// no new string, which on a cluster dump of 100,000 objects is most of what building the index costs.
+// no new string, which counts when a cluster dump has a hundred thousand objects.
 import { labelsOf, matchesSelector } from './label-selector';
 import { asArray, asNumber, asObject, asString, isObject, isRwop } from './support';
 import type { KubeObject, Manifest, ObjectRef, SourceLocation } from './types';
@@ -123,12 +123,7 @@ export class ManifestIndex {
         withLabel.all.push(template);
         push(withLabel.byValue, template.labels[label], template);
       }
-      const claims: IndexedObject[] = [];
-      for (const claimName of template.claimNames) {
-        const claim = this.claim(template.namespace, claimName);
-        if (claim) claims.push(claim);
-      }
-      this.claimsByTemplate.set(template, claims);
+      this.claimsByTemplate.set(template, this.findClaimsOf(template));
       for (const claimName of template.claimNames) {
         const key = `${template.namespace}/${claimName}`;
         let use = claimUses.get(key);
@@ -176,8 +171,10 @@ export class ManifestIndex {
 
   /** The claims (in the input) that this template mounts. */
   claimsOf(template: PodTemplate): readonly IndexedObject[] {
-    const known = this.claimsByTemplate.get(template);
-    if (known) return known;
+    return this.claimsByTemplate.get(template) ?? this.findClaimsOf(template);
+  }
+
+  private findClaimsOf(template: PodTemplate): IndexedObject[] {
     const claims: IndexedObject[] = [];
     for (const name of template.claimNames) {
       const claim = this.claim(template.namespace, name);
@@ -291,8 +288,9 @@ export class ManifestIndex {
     // A Job whose template drifted from its CronJob's (the CronJob was changed while the Job ran) is a workload of its own.
     const controller = owner && !this.driftedFromCronJob(entry, owner) ? owner : undefined;
     // A ReplicaSet of a Deployment, a Pod of a ReplicaSet or Job, ... in a cluster dump: its controller's template stands for it.
-    if (controller && WORKLOAD_KINDS.includes(controller.kind)
-      && (this.objectNamed(controller.kind, entry.namespace, controller.name) !== undefined || this.hasCreatorOf(controller, entry))) return undefined;
+    const controllerTemplateInInput = controller !== undefined && WORKLOAD_KINDS.includes(controller.kind)
+      && (this.objectNamed(controller.kind, entry.namespace, controller.name) !== undefined || this.hasCreatorOf(controller, entry));
+    if (controllerTemplateInInput) return undefined;
 
     const spec = asObject(object.spec);
     let template: KubeObject;
