@@ -114,6 +114,19 @@ describe('parseManifests', () => {
     expect(parseManifests(tricky, 'f.json').map((m) => [m.object.kind, m.source?.line])).toEqual([['ConfigMap', 9], ['Pod', 20], ['Secret', 43]]);
   });
 
+  test('JSON strings that end in backslashes or hold escaped quotes, colons and brackets: items still at their lines', () => {
+    const items = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { dir: 'C:\\dir\\', quote: '\\"', colon: '"a": [{', b: '\\\\' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' }, data: { 'k:"[': ']}"' } },
+    ];
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 4);
+    const manifests = parseManifests(text, 'f.json');
+    expect(manifests.map((m) => m.object)).toEqual(items);
+    const lines = text.split('\n');
+    expect(manifests.map((m) => lines[m.source!.line! - 1].trim())).toEqual(['{', '{']);
+    expect(manifests.map((m) => m.source?.line)).toEqual([5, 18]);
+  });
+
   test('a List nested in a JSON List (kubectl never prints one) is expanded, its items located at its own line', () => {
     const text = '{"apiVersion": "v1", "kind": "List", "items": [\n{"apiVersion": "v1", "kind": "PodList", "items": [\n{"metadata": {"name": "p"}}]}]}';
     expect(parseManifests(text, 'n.json').map((m) => [m.object.kind, m.object.metadata.name, m.source?.line])).toEqual([['Pod', 'p', 2]]);

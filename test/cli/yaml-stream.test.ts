@@ -63,6 +63,21 @@ describe('the fast YAML reader', () => {
     expect(object.list).toEqual([true, 0o755, '1:30', null, 'yes', '0755']);
   });
 
+  test('plain numbers: decimal digits as they are, a leading zero octal, as kubectl reads them', () => {
+    const scalars = ['0', '7', '8080', '00', '010', '12345678901234567890', '1_0', '-5', '1.0', '100m', '2Gi'];
+    const text = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: n}', ...scalars.map((scalar, i) => `k${i}: ${scalar}`)].join('\n');
+    expectSameAsCareful(text);
+    const [object] = parseManifests(text, 'in.yaml').map((manifest) => manifest.object);
+    expect(scalars.map((_, i) => object[`k${i}`])).toEqual([0, 7, 8080, 0, 8, 12345678901234567890, 10, -5, 1, '100m', '2Gi']);
+  });
+
+  test('a `%` that does not start a line is no directive: the stream is read fast', () => {
+    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  strategy:\n    rollingUpdate: {maxSurge: 25%}\n';
+    expect(readYamlStream(text)).toBeDefined();
+    expectSameAsCareful(text);
+    expect(readYamlStream(`# a comment\r%YAML 1.1\n---\n${text}`)).toBeUndefined();
+  });
+
   test('a `kubectl get -o yaml` List: each item at the line of its dash, at any indentation', () => {
     for (const indent of ['', '  ']) {
       const text = [
