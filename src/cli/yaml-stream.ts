@@ -5,8 +5,8 @@
 // (and where each item of a List starts), so the stream is cut at its document markers, each document is read by
 // js-yaml with the plain scalars as kubectl reads them, and the lines come from the text itself.
 //
-// Whatever this reader cannot decide on its own goes to the careful reader (the caller's fallback): a document with
-// anchors (aliases must be counted, so that an alias bomb is refused), a List whose items it cannot locate exactly,
+// Whatever this reader cannot decide on its own goes to the careful reader (the caller's fallback): a document that
+// may define anchors (aliases must be counted, so that an alias bomb is refused), a List whose items it cannot locate exactly,
 // and any text that js-yaml rejects (the careful reader then names the line and column of the problem).
 import * as jsYaml from 'js-yaml';
 import { booleanScalar, isNullScalar, mayBeNumber, numberScalar } from './yaml-scalars';
@@ -43,7 +43,7 @@ export function readYamlStream(text: string): StreamPart[] | undefined {
     const content = firstContentLine(segment.text);
     if (content === undefined) continue;
     // An anchor is the only way to an alias; aliases are expanded (and counted) by the careful reader.
-    if (segment.text.includes('&')) {
+    if (mayDefineAnchor(segment.text)) {
       parts.push({ deferred: { text: segment.text, firstLine: segment.firstLine } });
       continue;
     }
@@ -115,6 +115,34 @@ function documentMarkerAt(text: string, index: number): string | undefined {
   const after = text.charCodeAt(index + 3);
   if (!(Number.isNaN(after) || after === 32 || after === 9 || after === 13 || after === 10)) return undefined;
   return first === 45 ? '---' : '...';
+}
+
+/**
+ * Whether `text` may define an anchor: a `&` where a node can start, that is first on its line or after `:`, `-`,
+ * `?`, `[`, `{`, `,` or a tag (`!name`). A `&` after other text, such as `a && b` in a shell command (quoted, plain
+ * or in a block scalar), cannot start a node. In doubt (`"x: &y"` in quotes, a comment) the answer is yes.
+ */
+function mayDefineAnchor(text: string): boolean {
+  for (let i = text.indexOf('&'); i >= 0; i = text.indexOf('&', i + 1)) {
+    let before = i - 1;
+    while (before >= 0 && isSpaceOrTab(text.charCodeAt(before))) before--;
+    if (before < 0 || NODE_START_AFTER.includes(text[before])) return true;
+    let word = before;
+    while (word > 0 && !isBlank(text.charCodeAt(word - 1))) word--;
+    if (text[word] === '!') return true;
+  }
+  return false;
+}
+
+/** What a node (and so its anchor) can follow on its line: a line break, an indicator or a flow separator. */
+const NODE_START_AFTER = '\n\r:-?[{,';
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 /** 0-based index, within `text`, of its first line that is neither blank nor a comment; undefined if none. */

@@ -124,6 +124,30 @@ describe('the fast YAML reader', () => {
     expectSameAsCareful(text);
   });
 
+  test('a `&` that cannot start a node (`a && b` in a command) keeps the document fast; one that can sends it to the careful reader', () => {
+    const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n';
+    const fast = [
+      'data: {run: "cd /x && make"}',
+      'data:\n  run: cd /x && make',
+      'command: ["sh", "-c", "a && b", \'c&d\']',
+      'data:\n  script: |\n    cd /x &&\n      make & wait',
+      'data: {url: "https://x.example/?a=1&b=2"}',
+    ];
+    for (const body of fast) {
+      const text = head + body + '\n';
+      expect(readYamlStream(text)!.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['fast']);
+      expectSameAsCareful(text);
+    }
+    const anchored = [
+      'x: &x {k: v}\ny: *x', 'x: !!map &x {k: v}\ny: *x', 'x:\n  &x\n  k: v\ny: *x', 'l:\n- &x v\n- *x', 'l: [&x v, *x]',
+      'm: {a: &x v, b: *x}', 'm: {a:&x v}', '&k key: v', '? &k key\n: v', 'x: "not: &an anchor"', 'l: [a,&x v]',
+    ];
+    for (const body of anchored) {
+      expect(readYamlStream(head + body + '\n')!.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['careful']);
+    }
+    expect(readYamlStream('--- &x\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n')!.map((part) => 'deferred' in part)).toEqual([true]);
+  });
+
   test('a document with anchors goes to the careful reader, lines counted from the stream; the others stay fast', () => {
     const text = [
       'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: a}', // 1
