@@ -4,6 +4,7 @@ import * as path from 'path';
 import { AUDIT_FIXTURES, fakeIO } from './support';
 import { InputError } from '../../src/cli/errors';
 import { parseManifests, readManifestInputs, STDIN_FILE } from '../../src/cli/read-manifests';
+import { readRepositoryInputs } from '../../src/cli/repository-tree';
 
 function summary(text: string, file = 'in.yaml') {
   return parseManifests(text, file).map((m) => [m.object.kind, m.object.metadata?.name, m.source?.file, m.source?.line]);
@@ -301,5 +302,15 @@ describe('readManifestInputs', () => {
     write('ok.yaml', configMap('ok'));
     write('sub/bad.yaml', `${configMap('fine')}---\nkind: [\n`);
     await expect(readManifestInputs(['.'], fakeIO({ cwd: tmp }))).rejects.toThrow(new RegExp(`^${path.join('sub', 'bad.yaml')}:5: invalid YAML`));
+  });
+});
+
+describe('readRepositoryInputs', () => {
+  test('a dump of 250,000 objects is read whole (the objects are never spread as arguments, which overflows the stack)', async () => {
+    const items = Array.from({ length: 250_000 }, (_, i) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c${i}"}}`);
+    const stdin = `{"apiVersion":"v1","kind":"List","items":[\n${items.join(',\n')}\n]}`;
+    const { manifests } = await readRepositoryInputs(['-'], fakeIO({ stdin }), { exclude: [], kustomize: false });
+    expect(manifests).toHaveLength(250_000);
+    expect([manifests[0].source?.line, manifests[249_999].object.metadata.name, manifests[249_999].source?.line]).toEqual([2, 'c249999', 250_001]);
   });
 });
