@@ -11,8 +11,11 @@
 // file>` (lib/cli/rwop.js, as users run it) spawned 15 times, interleaved with `node -e 0` as the baseline; alone with
 // RWOP_BENCH_COLD_START_ONLY=1.
 //
-// Goals: audit <= 1.5x parse, linear growth, cold start <= 1.4x node -e 0 (exit 1 when one is not met). Ratios are what to read: the absolute times
-// depend on the machine and on what else runs on it.
+// Then the peak memory (RSS) of `rwop audit <file>` (the bundled command, spawned on the YAML and the JSON of each size).
+//
+// Goals: audit <= 1.5x parse, linear growth, cold start <= 1.4x node -e 0, peak RSS <= 6x the YAML and 4x the JSON
+// (exit 1 when one is not met). Ratios are what to read: the absolute times depend on the machine and on what else
+// runs on it.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -328,6 +331,11 @@ reclaimPolicy: Retain
 allowVolumeExpansion: true`;
 }
 
+/** The objects as one `kind: List` in JSON, as `kubectl get -o json` prints them (read by the JSON path). */
+function jsonList(manifests) {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests.map((m) => m.object), metadata: { resourceVersion: '' } }, null, 4);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Measuring
 
@@ -416,8 +424,7 @@ async function benchSizes() {
       if (!manifests) {
         manifests = parsed.result;
         if (manifests.length !== objects) throw new Error(`parsed ${manifests.length} objects, generated ${objects}`);
-        // The same objects as one `kind: List` in JSON, as `kubectl get -o json` prints them (read by the JSON path).
-        json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests.map((m) => m.object), metadata: { resourceVersion: '' } }, null, 4);
+        json = jsonList(manifests);
       }
       const rules = time(() => runRules(manifests));
       times.rules.push(rules.ms);
@@ -517,6 +524,81 @@ function printSizes(rows) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Memory
+
+/** Runs of the command on each input for its peak RSS (the median is kept); one at 100k, where a run takes seconds. */
+const MEMORY_RUNS = { 1000: 3, 10000: 3, 100000: 1 };
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * Peak RSS (bytes) of `node lib/cli/rwop.js audit <file>`, which must exit 1 (the inputs have hazards): from GNU time
+ * where the machine has it, else from the command itself, with a preloaded module that writes its maxRSS at exit.
+ */
+function peakRss(file, dir) {
+  const bin = path.join(lib, 'cli', 'rwop.js');
+  const report = path.join(dir, 'max-rss.txt');
+  fs.rmSync(report, { force: true });
+  const useTime = fs.existsSync(GNU_TIME);
+  let result;
+  if (useTime) {
+    result = spawnSync(GNU_TIME, ['-f', '%M', '-o', report, process.execPath, bin, 'audit', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } else {
+    const preload = path.join(dir, 'max-rss.js');
+    fs.writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS)));\n`);
+    result = spawnSync(process.execPath, ['-r', preload, bin, 'audit', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  if (result.error) throw result.error;
+  if (result.status !== 1) throw new Error(`rwop audit ${file} exited ${result.status}: ${result.stderr}`);
+  // GNU time writes "Command exited with non-zero status 1" before the figure: the last line is the KiB.
+  const kib = Number(fs.readFileSync(report, 'utf8').trim().split('\n').pop());
+  if (!Number.isFinite(kib) || kib <= 0) throw new Error(`no peak RSS for ${file}: ${fs.readFileSync(report, 'utf8')}`);
+  return { bytes: kib * 1024, how: useTime ? 'GNU time' : 'process.resourceUsage().maxRSS' };
+}
+
+/**
+ * The peak RSS of the command on the YAML and the JSON of each size, against the input's size. Node and the command
+ * alone (an audit of 12 objects) take some 45 MB, which is more than 6x a YAML of 10k objects: the goals are judged
+ * on what the input adds to that, and the plain ratio is printed beside it.
+ */
+function benchMemory() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rwop-bench-memory-'));
+  try {
+    const small = path.join(dir, 'small.yaml');
+    fs.writeFileSync(small, generate(12).text);
+    const own = median(Array.from({ length: 3 }, () => peakRss(small, dir).bytes));
+    const rows = [];
+    let how;
+    for (const size of SIZES) {
+      const { text } = generate(size);
+      const inputs = { YAML: text, JSON: jsonList(parseManifests(text, 'bench.yaml')) };
+      for (const [kind, content] of Object.entries(inputs)) {
+        const file = path.join(dir, `bench.${kind.toLowerCase()}`);
+        fs.writeFileSync(file, content);
+        const runs = Array.from({ length: MEMORY_RUNS[size] ?? 1 }, () => peakRss(file, dir));
+        how = runs[0].how;
+        rows.push({ size, kind, input: Buffer.byteLength(content), peak: median(runs.map((run) => run.bytes)) });
+        fs.rmSync(file);
+      }
+    }
+    const mb = (bytes) => format(bytes / 1e6, 1);
+    console.log(`\npeak RSS of rwop audit <file> (lib/cli/rwop.js, ${how}; median of runs, MB); the command on 12 objects: ${mb(own)} MB`);
+    const widths = [9, 6, 9, 9, 11, 16];
+    console.log(pad(['objects', 'input', 'MB', 'peak', 'peak/input', '(peak-own)/input'], widths));
+    for (const row of rows) {
+      console.log(pad([format(row.size), row.kind, mb(row.input), mb(row.peak), format(row.peak / row.input, 2) + 'x',
+        format((row.peak - own) / row.input, 2) + 'x'], widths));
+    }
+    for (const [kind, limit] of [['YAML', 6], ['JSON', 4]]) {
+      const judged = rows.filter((row) => row.kind === kind && row.size >= 10_000);
+      goal(`peak RSS less the command's own <= ${limit}x the ${kind} at 10k and 100k`, judged.every((row) => (row.peak - own) / row.input <= limit),
+        rows.filter((row) => row.kind === kind).map((row) => `${format(row.size)}: ${format((row.peak - own) / row.input, 2)}x`).join(', '));
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Cold start
 
 function benchColdStart() {
@@ -567,7 +649,10 @@ async function run() {
   console.log(`rwop audit benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), `
     + `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   // RWOP_BENCH_COLD_START_ONLY=1: the cold start alone (seconds instead of minutes), for work on the start-up path.
-  if (!process.env.RWOP_BENCH_COLD_START_ONLY) printSizes(await benchSizes());
+  if (!process.env.RWOP_BENCH_COLD_START_ONLY) {
+    printSizes(await benchSizes());
+    benchMemory();
+  }
   benchColdStart();
 }
 

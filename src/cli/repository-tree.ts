@@ -110,7 +110,8 @@ class TreeReader {
       const outcome = await pending;
       if ('error' in outcome) throw outcome.error;
       if ('skipped' in outcome.part) skipped.push(outcome.part.skipped);
-      else manifests.push(...outcome.part.manifests);
+      // One by one: spread as arguments, the objects of a large dump (a few hundred thousand) overflow the stack.
+      else for (const manifest of outcome.part.manifests) manifests.push(manifest);
     }
     return { manifests, skipped };
   }

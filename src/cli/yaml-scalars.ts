@@ -13,8 +13,6 @@ const TRUE = /^(?:y|Y|yes|Yes|YES|on|On|ON|true|True|TRUE)$/;
 const FALSE = /^(?:n|N|no|No|NO|off|Off|OFF|false|False|FALSE)$/;
 const INFINITY = /^[-+]?\.(?:inf|Inf|INF)$/;
 const NOT_A_NUMBER = /^\.(?:nan|NaN|NAN)$/;
-/** What Go's YAML tries as a number: starts with a digit, a sign or a dot. */
-const NUMBER_CANDIDATE = /^[-+.0-9]/;
 /** The floats Go's YAML accepts (after its underscores are removed). */
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 /** Integers as Go's strconv.ParseInt reads them with base 0: decimal, 0x hex, 0o or leading-0 octal, 0b binary. */
@@ -28,20 +26,25 @@ export class UnrepresentableScalarError extends Error {
   }
 }
 
+// Every plain scalar of a document goes through the functions below, most of them names and words: a test of the
+// length or the first character turns those away before any pattern is tried.
+
 export function isNullScalar(text: string): boolean {
-  return NULL.test(text);
+  return text.length <= 4 && NULL.test(text);
 }
 
 /** true or false for the booleans of Go's YAML; undefined for anything else. */
 export function booleanScalar(text: string): boolean | undefined {
+  if (text.length > 5) return undefined; // longer than "false"
   if (TRUE.test(text)) return true;
   if (FALSE.test(text)) return false;
   return undefined;
 }
 
-/** Whether `text` may be a number and so must go through numberScalar (a cheap test on the first character). */
+/** Whether `text` may be a number and so must go through numberScalar: what Go's YAML tries as a number starts with a digit, a sign or a dot. */
 export function mayBeNumber(text: string): boolean {
-  return NUMBER_CANDIDATE.test(text);
+  const first = text.charCodeAt(0);
+  return (first >= 48 && first <= 57) || first === 45 /* - */ || first === 43 /* + */ || first === 46 /* . */;
 }
 
 /**
@@ -49,6 +52,7 @@ export function mayBeNumber(text: string): boolean {
  * `.inf` and `.nan`, which kubectl refuses.
  */
 export function numberScalar(text: string): number | undefined {
+  if (isPlainDecimal(text)) return Number(text); // the common case: `replicas: 3`, `port: 8080`
   if (INFINITY.test(text) || NOT_A_NUMBER.test(text)) throw new UnrepresentableScalarError(text);
   const plain = text.replace(/_/g, '');
   const integer = INTEGER.exec(plain);
@@ -63,6 +67,16 @@ export function numberScalar(text: string): number | undefined {
     return Number.isFinite(value) ? value : undefined;
   }
   return undefined;
+}
+
+/** `0`, or digits without a leading zero (which would make them octal). */
+function isPlainDecimal(text: string): boolean {
+  if (text.length === 0 || (text.charCodeAt(0) === 48 && text.length > 1)) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 function integerMagnitude(digits: string): number {

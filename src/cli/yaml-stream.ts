@@ -5,8 +5,8 @@
 // (and where each item of a List starts), so the stream is cut at its document markers, each document is read by
 // js-yaml with the plain scalars as kubectl reads them, and the lines come from the text itself.
 //
-// Whatever this reader cannot decide on its own goes to the careful reader (the caller's fallback): a document with
-// anchors (aliases must be counted, so that an alias bomb is refused), a List whose items it cannot locate exactly,
+// Whatever this reader cannot decide on its own goes to the careful reader (the caller's fallback): a document that
+// may define anchors (aliases must be counted, so that an alias bomb is refused), a List whose items it cannot locate exactly,
 // and any text that js-yaml rejects (the careful reader then names the line and column of the problem).
 import * as jsYaml from 'js-yaml';
 import { lazy } from './lazy';
@@ -38,13 +38,13 @@ export type StreamPart = { readonly read: StreamDocument } | { readonly deferred
  */
 export function readYamlStream(text: string): StreamPart[] | undefined {
   // `%YAML` and `%TAG` directives change how the documents are read: rare in manifests, left to the careful reader.
-  if (/^%/m.test(text)) return undefined;
+  if (hasDirective(text)) return undefined;
   const parts: StreamPart[] = [];
   for (const segment of documentSegments(text)) {
     const content = firstContentLine(segment.text);
     if (content === undefined) continue;
     // An anchor is the only way to an alias; aliases are expanded (and counted) by the careful reader.
-    if (segment.text.includes('&')) {
+    if (mayDefineAnchor(segment.text)) {
       parts.push({ deferred: { text: segment.text, firstLine: segment.firstLine } });
       continue;
     }
@@ -98,14 +98,52 @@ function documentSegments(text: string): Segment[] {
   return segments;
 }
 
+/** A line that starts with `%` (what `/^%/m` finds, by visiting each `%` instead of each character). */
+function hasDirective(text: string): boolean {
+  for (let i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 1)) {
+    const before = text.charCodeAt(i - 1); // NaN at the start
+    if (i === 0 || before === 10 || before === 13 || before === 0x2028 || before === 0x2029) return true;
+  }
+  return false;
+}
+
 /** `---` or `...` when the line starting at `index` is a document marker (followed by a blank or the line's end). */
 function documentMarkerAt(text: string, index: number): string | undefined {
   const first = text.charCodeAt(index);
   if (first !== 45 /* - */ && first !== 46 /* . */) return undefined;
-  const marker = text.slice(index, index + 3);
-  if (marker !== '---' && marker !== '...') return undefined;
+  // Compared by code, not sliced: every line of a sequence (`- name: x`) starts with a dash.
+  if (text.charCodeAt(index + 1) !== first || text.charCodeAt(index + 2) !== first) return undefined;
   const after = text.charCodeAt(index + 3);
-  return Number.isNaN(after) || after === 32 || after === 9 || after === 13 || after === 10 ? marker : undefined;
+  if (!(Number.isNaN(after) || after === 32 || after === 9 || after === 13 || after === 10)) return undefined;
+  return first === 45 ? '---' : '...';
+}
+
+/**
+ * Whether `text` may define an anchor: a `&` where a node can start, that is first on its line or after `:`, `-`,
+ * `?`, `[`, `{`, `,` or a tag (`!name`). A `&` after other text, such as `a && b` in a shell command (quoted, plain
+ * or in a block scalar), cannot start a node. In doubt (`"x: &y"` in quotes, a comment) the answer is yes.
+ */
+function mayDefineAnchor(text: string): boolean {
+  for (let i = text.indexOf('&'); i >= 0; i = text.indexOf('&', i + 1)) {
+    let before = i - 1;
+    while (before >= 0 && isSpaceOrTab(text.charCodeAt(before))) before--;
+    if (before < 0 || NODE_START_AFTER.includes(text[before])) return true;
+    let word = before;
+    while (word > 0 && !isBlank(text.charCodeAt(word - 1))) word--;
+    if (text[word] === '!') return true;
+  }
+  return false;
+}
+
+/** What a node (and so its anchor) can follow on its line: a line break, an indicator or a flow separator. */
+const NODE_START_AFTER = '\n\r:-?[{,';
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 /** 0-based index, within `text`, of its first line that is neither blank nor a comment; undefined if none. */

@@ -44,7 +44,7 @@ function identityOf(entry: IndexedObject): string | undefined {
   if (!name || asString(metadata.uid)) return undefined;
   // "" for a cluster-scoped kind; for a namespaced one an absent namespace is its own (unknown) value.
   const namespace = entry.namespace === '' ? '' : asString(metadata.namespace) || '\u0000unset';
-  return [groupOf(entry.ref.apiVersion), entry.kind, namespace, name].join('\u0000');
+  return `${groupOf(entry.ref.apiVersion)}\u0000${entry.kind}\u0000${namespace}\u0000${name}`;
 }
 
 function groupOf(apiVersion: string | undefined): string {

@@ -39,7 +39,9 @@ export function matchesSelector(selector: unknown, labels: Readonly<Record<strin
 /** A pod template's labels, keeping only string values; no prototype, so that a label `__proto__` is a label. */
 export function labelsOf(metadata: unknown): Record<string, string> {
   const labels: Record<string, string> = Object.create(null);
-  for (const [key, value] of Object.entries(asObject(asObject(metadata).labels))) {
+  const given = asObject(asObject(metadata).labels);
+  for (const key of Object.keys(given)) {
+    const value = given[key];
     if (typeof value === 'string') labels[key] = value;
   }
   return labels;

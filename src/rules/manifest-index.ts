@@ -1,5 +1,7 @@
 // The one pass over the input that every rule reads from. Built once per run; each lookup a rule needs is a map,
 // so that a rule can stay linear in the number of objects (no rule loops over all objects inside such a loop).
+// The maps are nested (kind, namespace, name) rather than keyed by joined strings: a lookup then builds and hashes
+// no new string, which counts when a cluster dump has a hundred thousand objects.
 import { labelsOf, matchesSelector } from './label-selector';
 import { asArray, asNumber, asObject, asString, isObject, isRwop } from './support';
 import type { KubeObject, Manifest, ObjectRef, SourceLocation } from './types';
@@ -77,15 +79,22 @@ export class ManifestIndex {
   readonly claimUses: ReadonlyMap<string, ClaimUse>;
 
   private readonly byKind = new Map<string, IndexedObject[]>();
-  private readonly byKey = new Map<string, IndexedObject>();
+  /** The first object of each kind, namespace and name. */
+  private readonly byKindAndName = new Map<string, ByName<IndexedObject>>();
   private readonly byRef = new Map<ObjectRef, IndexedObject>();
-  private readonly claims = new Map<string, IndexedObject>();
+  private readonly claims = new ByName<IndexedObject>();
+  /** The claims (of `claims`) that ask for ReadWriteOncePod. */
+  private readonly rwopClaims = new Set<IndexedObject>();
   private readonly storageClasses = new Map<string, IndexedObject>();
   private readonly priorityClasses = new Map<string, IndexedObject>();
-  private readonly hpasByTarget = new Map<string, IndexedObject[]>();
+  /** By the target's kind, then its namespace and name. */
+  private readonly hpasByTarget = new Map<string, ByName<IndexedObject[]>>();
   private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
-  private readonly templatesByLabel = new Map<string, PodTemplate[]>();
-  private readonly templatesByLabelKey = new Map<string, PodTemplate[]>();
+  /** By namespace and label key: the templates with that label, and those with each of its values. */
+  private readonly templatesByLabel = new Map<string, Map<string, LabelTemplates>>();
+  /** The claims (in the input) each template mounts, found once for the many rules that ask. */
+  private readonly claimsByTemplate = new Map<PodTemplate, readonly IndexedObject[]>();
+  private rwopClaimUseList?: readonly ClaimUse[];
   private defaultStorageClassEntry?: IndexedObject;
   private globalDefaultPriorityClassEntry?: IndexedObject;
 
@@ -96,8 +105,7 @@ export class ManifestIndex {
       objects.push(entry);
       this.byRef.set(entry.ref, entry);
       push(this.byKind, entry.kind, entry);
-      const key = objectKey(entry.kind, entry.namespace, entry.name);
-      if (!this.byKey.has(key)) this.byKey.set(key, entry);
+      mapOf(this.byKindAndName, entry.kind, () => new ByName()).setOnce(entry.namespace, entry.name, entry);
       this.indexByKind(entry);
     }
     this.objects = objects;
@@ -109,10 +117,13 @@ export class ManifestIndex {
       if (!template) continue;
       templates.push(template);
       push(this.templatesByNamespace, template.namespace, template);
-      for (const [label, value] of Object.entries(template.labels)) {
-        push(this.templatesByLabel, `${template.namespace}\u0000${label}=${value}`, template);
-        push(this.templatesByLabelKey, `${template.namespace}\u0000${label}`, template);
+      const labels = mapOf(this.templatesByLabel, template.namespace, () => new Map<string, LabelTemplates>());
+      for (const label in template.labels) {
+        const withLabel = mapOf(labels, label, () => ({ all: [], byValue: new Map<string, PodTemplate[]>() }));
+        withLabel.all.push(template);
+        push(withLabel.byValue, template.labels[label], template);
       }
+      this.claimsByTemplate.set(template, this.findClaimsOf(template));
       for (const claimName of template.claimNames) {
         const key = `${template.namespace}/${claimName}`;
         let use = claimUses.get(key);
@@ -138,27 +149,32 @@ export class ManifestIndex {
 
   /** The PersistentVolumeClaim `namespace/name`, when the input has it. */
   claim(namespace: string, name: string): IndexedObject | undefined {
-    return this.claims.get(`${namespace}/${name}`);
+    return this.claims.get(namespace, name);
   }
 
   /** True when the input has the claim `namespace/name` and it asks for ReadWriteOncePod. */
   isRwopClaim(namespace: string, name: string): boolean {
     const claim = this.claim(namespace, name);
-    return claim !== undefined && isRwop(claim.object);
+    return claim !== undefined && this.rwopClaims.has(claim);
   }
 
   /** The uses of claims that the input has and that ask for ReadWriteOncePod. */
-  rwopClaimUses(): ClaimUse[] {
-    return [...this.claimUses.values()].filter((use) => use.claim !== undefined && isRwop(use.claim.object));
+  rwopClaimUses(): readonly ClaimUse[] {
+    this.rwopClaimUseList ??= [...this.claimUses.values()].filter((use) => use.claim !== undefined && this.rwopClaims.has(use.claim));
+    return this.rwopClaimUseList;
   }
 
   /** The claims (in the input) asking for ReadWriteOncePod that this template mounts. */
   rwopClaimsOf(template: PodTemplate): IndexedObject[] {
-    return this.claimsOf(template).filter((claim) => isRwop(claim.object));
+    return this.claimsOf(template).filter((claim) => this.rwopClaims.has(claim));
   }
 
   /** The claims (in the input) that this template mounts. */
-  claimsOf(template: PodTemplate): IndexedObject[] {
+  claimsOf(template: PodTemplate): readonly IndexedObject[] {
+    return this.claimsByTemplate.get(template) ?? this.findClaimsOf(template);
+  }
+
+  private findClaimsOf(template: PodTemplate): IndexedObject[] {
     const claims: IndexedObject[] = [];
     for (const name of template.claimNames) {
       const claim = this.claim(template.namespace, name);
@@ -187,7 +203,7 @@ export class ManifestIndex {
 
   /** HorizontalPodAutoscalers (any version) whose `scaleTargetRef` names this workload. */
   hpasTargeting(workload: IndexedObject): readonly IndexedObject[] {
-    return this.hpasByTarget.get(objectKey(workload.kind, workload.namespace, workload.name)) ?? [];
+    return this.hpasByTarget.get(workload.kind)?.get(workload.namespace, workload.name) ?? [];
   }
 
   podTemplatesInNamespace(namespace: string): readonly PodTemplate[] {
@@ -204,17 +220,16 @@ export class ManifestIndex {
     const narrow = (bucket: readonly PodTemplate[]) => {
       if (bucket.length < candidates.length) candidates = bucket;
     };
-    for (const [label, value] of Object.entries(asObject(selector.matchLabels))) {
-      narrow(this.templatesByLabel.get(`${namespace}\u0000${label}=${String(value)}`) ?? []);
-    }
+    const labels = this.templatesByLabel.get(namespace);
+    const withValue = (label: string, value: unknown) => labels?.get(label)?.byValue.get(String(value)) ?? [];
+    const matchLabels = asObject(selector.matchLabels);
+    for (const label of Object.keys(matchLabels)) narrow(withValue(label, matchLabels[label]));
     for (const raw of asArray(selector.matchExpressions)) {
       const expression = asObject(raw);
       const key = asString(expression.key);
       if (key === undefined) continue;
-      if (expression.operator === 'Exists') narrow(this.templatesByLabelKey.get(`${namespace}\u0000${key}`) ?? []);
-      if (expression.operator === 'In') {
-        narrow(asArray(expression.values).flatMap((value) => this.templatesByLabel.get(`${namespace}\u0000${key}=${String(value)}`) ?? []));
-      }
+      if (expression.operator === 'Exists') narrow(labels?.get(key)?.all ?? []);
+      if (expression.operator === 'In') narrow(asArray(expression.values).flatMap((value) => withValue(key, value)));
     }
     return candidates.filter((template) => matchesSelector(selector, template.labels));
   }
@@ -223,7 +238,7 @@ export class ManifestIndex {
     const object = entry.object;
     switch (entry.kind) {
       case 'PersistentVolumeClaim':
-        setOnce(this.claims, `${entry.namespace}/${entry.name}`, entry);
+        if (this.claims.setOnce(entry.namespace, entry.name, entry) && isRwop(object)) this.rwopClaims.add(entry);
         break;
       case 'StorageClass':
         setOnce(this.storageClasses, entry.name, entry);
@@ -239,7 +254,12 @@ export class ManifestIndex {
         const target = asObject(asObject(object.spec).scaleTargetRef);
         const kind = asString(target.kind);
         const name = asString(target.name);
-        if (kind && name) push(this.hpasByTarget, objectKey(kind, entry.namespace, name), entry);
+        if (kind && name) {
+          const byName = mapOf(this.hpasByTarget, kind, () => new ByName<IndexedObject[]>());
+          const hpas = byName.get(entry.namespace, name);
+          if (hpas) hpas.push(entry);
+          else byName.setOnce(entry.namespace, name, [entry]);
+        }
         break;
       }
       default:
@@ -253,7 +273,12 @@ export class ManifestIndex {
    */
   private hasCreatorOf(controller: { kind: string; name: string }, entry: IndexedObject): boolean {
     const creator = creatorOf(controller, entry.object);
-    return creator !== undefined && this.byKey.has(objectKey(creator.kind, entry.namespace, creator.name));
+    return creator !== undefined && this.objectNamed(creator.kind, entry.namespace, creator.name) !== undefined;
+  }
+
+  /** The first object of this kind, namespace and name. */
+  private objectNamed(kind: string, namespace: string, name: string): IndexedObject | undefined {
+    return this.byKindAndName.get(kind)?.get(namespace, name);
   }
 
   private podTemplateOf(entry: IndexedObject): PodTemplate | undefined {
@@ -262,10 +287,10 @@ export class ManifestIndex {
     const owner = controllerOf(object);
     // A Job whose template drifted from its CronJob's (the CronJob was changed while the Job ran) is a workload of its own.
     const controller = owner && !this.driftedFromCronJob(entry, owner) ? owner : undefined;
-    const controllerKey = controller && objectKey(controller.kind, entry.namespace, controller.name);
     // A ReplicaSet of a Deployment, a Pod of a ReplicaSet or Job, ... in a cluster dump: its controller's template stands for it.
-    if (controller && WORKLOAD_KINDS.includes(controller.kind)
-      && (this.byKey.has(controllerKey!) || this.hasCreatorOf(controller, entry))) return undefined;
+    const controllerTemplateInInput = controller !== undefined && WORKLOAD_KINDS.includes(controller.kind)
+      && (this.objectNamed(controller.kind, entry.namespace, controller.name) !== undefined || this.hasCreatorOf(controller, entry));
+    if (controllerTemplateInInput) return undefined;
 
     const spec = asObject(object.spec);
     let template: KubeObject;
@@ -300,7 +325,7 @@ export class ManifestIndex {
     const claimNames = finished ? [] : claimNamesOf(podSpec);
     return {
       workload: entry,
-      workloadKey: controllerKey ?? objectKey(entry.kind, entry.namespace, entry.name),
+      workloadKey: controller ? objectKey(controller.kind, entry.namespace, controller.name) : objectKey(entry.kind, entry.namespace, entry.name),
       workloadKind: controller?.kind ?? entry.kind,
       workloadName: controller?.name ?? entry.name,
       namespace: entry.namespace,
@@ -318,7 +343,7 @@ export class ManifestIndex {
    */
   private driftedFromCronJob(entry: IndexedObject, owner: { kind: string; name: string }): boolean {
     if (entry.kind !== 'Job' || owner.kind !== 'CronJob') return false;
-    const cronJob = this.byKey.get(objectKey('CronJob', entry.namespace, owner.name));
+    const cronJob = this.objectNamed('CronJob', entry.namespace, owner.name);
     if (!cronJob || jobFinished(entry.object)) return false;
     const jobClaims = claimNamesOf(asObject(asObject(asObject(entry.object.spec).template).spec)).sort();
     const cronJobTemplate = asObject(asObject(asObject(asObject(cronJob.object.spec).jobTemplate).spec).template);
@@ -424,14 +449,13 @@ function indexedObject(manifest: Manifest): IndexedObject {
   const name = asString(metadata.name) ?? (generateName ? `${generateName}*` : '<no name>');
   const clusterScoped = CLUSTER_SCOPED.has(kind);
   const namespace = clusterScoped ? '' : asString(metadata.namespace) || 'default';
-  const ref: ObjectRef = {
-    apiVersion: asString(object.apiVersion),
-    kind,
-    name,
-    ...(clusterScoped ? {} : { namespace }),
-    ...(manifest.source ? { source: manifest.source } : {}),
-  };
-  return { object, source: manifest.source, ref, kind, name, namespace };
+  const apiVersion = asString(object.apiVersion);
+  const source = manifest.source;
+  // Written out rather than spread: one object per input object, without the spreads' temporary ones.
+  let ref: ObjectRef;
+  if (clusterScoped) ref = source ? { apiVersion, kind, name, source } : { apiVersion, kind, name };
+  else ref = source ? { apiVersion, kind, name, namespace, source } : { apiVersion, kind, name, namespace };
+  return { object, source, ref, kind, name, namespace };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -442,4 +466,37 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function setOnce<K, V>(map: Map<K, V>, key: K, value: V): void {
   if (!map.has(key)) map.set(key, value);
+}
+
+/** The value of `key`, made by `make` and stored the first time. */
+function mapOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** The pod templates of one namespace that have one label key: all of them, and those of each value. */
+interface LabelTemplates {
+  readonly all: PodTemplate[];
+  readonly byValue: Map<string, PodTemplate[]>;
+}
+
+/** Values by namespace, then name. */
+class ByName<V> {
+  private readonly namespaces = new Map<string, Map<string, V>>();
+
+  get(namespace: string, name: string): V | undefined {
+    return this.namespaces.get(namespace)?.get(name);
+  }
+
+  /** Stores `value` unless the name has one already; true when stored. */
+  setOnce(namespace: string, name: string, value: V): boolean {
+    const names = mapOf(this.namespaces, namespace, () => new Map<string, V>());
+    if (names.has(name)) return false;
+    names.set(name, value);
+    return true;
+  }
 }

@@ -53,7 +53,7 @@ export function accessModesOf(object: KubeObject): string[] {
 }
 
 export function isRwop(object: KubeObject): boolean {
-  return accessModesOf(object).includes(RWOP);
+  return asArray(asObject(object.spec).accessModes).includes(RWOP);
 }
 
 /** Bytes of a Kubernetes quantity (`20Gi`, `500M`, `1.5Ti`, `1e9`), or undefined when it is not one. */

@@ -15,7 +15,9 @@ export interface Suppression {
 /** The object's suppression annotations, or undefined when it lists no rule id. */
 export function suppressionOf(object: KubeObject): Suppression | undefined {
   const annotations = asObject(asObject(object.metadata).annotations);
-  const ruleIds = (asString(annotations[SUPPRESS_ANNOTATION]) ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const listed = asString(annotations[SUPPRESS_ANNOTATION]);
+  if (listed === undefined) return undefined; // most objects: asked of every object, so without splitting anything
+  const ruleIds = listed.split(',').map((id) => id.trim()).filter((id) => id !== '');
   if (ruleIds.length === 0) return undefined;
   const reason = asString(annotations[SUPPRESS_REASON_ANNOTATION])?.trim();
   return { ruleIds, reason: reason ? reason : undefined };

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { AUDIT_FIXTURES, fakeIO } from './support';
 import { InputError } from '../../src/cli/errors';
 import { parseManifests, readManifestInputs, STDIN_FILE } from '../../src/cli/read-manifests';
+import { readRepositoryInputs } from '../../src/cli/repository-tree';
 
 function summary(text: string, file = 'in.yaml') {
   return parseManifests(text, file).map((m) => [m.object.kind, m.object.metadata?.name, m.source?.file, m.source?.line]);
@@ -112,6 +113,19 @@ describe('parseManifests', () => {
       expect(fast.map((m) => m.source!.line! + 1)).toEqual(viaYaml.map((m) => m.source!.line));
     }
     expect(parseManifests(tricky, 'f.json').map((m) => [m.object.kind, m.source?.line])).toEqual([['ConfigMap', 9], ['Pod', 20], ['Secret', 43]]);
+  });
+
+  test('JSON strings that end in backslashes or hold escaped quotes, colons and brackets: items still at their lines', () => {
+    const items = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { dir: 'C:\\dir\\', quote: '\\"', colon: '"a": [{', b: '\\\\' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' }, data: { 'k:"[': ']}"' } },
+    ];
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 4);
+    const manifests = parseManifests(text, 'f.json');
+    expect(manifests.map((m) => m.object)).toEqual(items);
+    const lines = text.split('\n');
+    expect(manifests.map((m) => lines[m.source!.line! - 1].trim())).toEqual(['{', '{']);
+    expect(manifests.map((m) => m.source?.line)).toEqual([5, 18]);
   });
 
   test('a List nested in a JSON List (kubectl never prints one) is expanded, its items located at its own line', () => {
@@ -288,5 +302,15 @@ describe('readManifestInputs', () => {
     write('ok.yaml', configMap('ok'));
     write('sub/bad.yaml', `${configMap('fine')}---\nkind: [\n`);
     await expect(readManifestInputs(['.'], fakeIO({ cwd: tmp }))).rejects.toThrow(new RegExp(`^${path.join('sub', 'bad.yaml')}:5: invalid YAML`));
+  });
+});
+
+describe('readRepositoryInputs', () => {
+  test('a dump of 250,000 objects is read whole (the objects are never spread as arguments, which overflows the stack)', async () => {
+    const items = Array.from({ length: 250_000 }, (_, i) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c${i}"}}`);
+    const stdin = `{"apiVersion":"v1","kind":"List","items":[\n${items.join(',\n')}\n]}`;
+    const { manifests } = await readRepositoryInputs(['-'], fakeIO({ stdin }), { exclude: [], kustomize: false });
+    expect(manifests).toHaveLength(250_000);
+    expect([manifests[0].source?.line, manifests[249_999].object.metadata.name, manifests[249_999].source?.line]).toEqual([2, 'c249999', 250_001]);
   });
 });

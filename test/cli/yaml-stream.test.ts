@@ -63,6 +63,21 @@ describe('the fast YAML reader', () => {
     expect(object.list).toEqual([true, 0o755, '1:30', null, 'yes', '0755']);
   });
 
+  test('plain numbers: decimal digits as they are, a leading zero octal, as kubectl reads them', () => {
+    const scalars = ['0', '7', '8080', '00', '010', '12345678901234567890', '1_0', '-5', '1.0', '100m', '2Gi'];
+    const text = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: n}', ...scalars.map((scalar, i) => `k${i}: ${scalar}`)].join('\n');
+    expectSameAsCareful(text);
+    const [object] = parseManifests(text, 'in.yaml').map((manifest) => manifest.object);
+    expect(scalars.map((_, i) => object[`k${i}`])).toEqual([0, 7, 8080, 0, 8, 12345678901234567890, 10, -5, 1, '100m', '2Gi']);
+  });
+
+  test('a `%` that does not start a line is no directive: the stream is read fast', () => {
+    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  strategy:\n    rollingUpdate: {maxSurge: 25%}\n';
+    expect(readYamlStream(text)).toBeDefined();
+    expectSameAsCareful(text);
+    expect(readYamlStream(`# a comment\r%YAML 1.1\n---\n${text}`)).toBeUndefined();
+  });
+
   test('a `kubectl get -o yaml` List: each item at the line of its dash, at any indentation', () => {
     for (const indent of ['', '  ']) {
       const text = [
@@ -107,6 +122,30 @@ describe('the fast YAML reader', () => {
     ].join('\r\n');
     expect(parseManifests(text, 'in.yaml').map((m) => [m.object.kind, m.source?.line])).toEqual([['ConfigMap', 2], ['Secret', 7], ['Service', 11]]);
     expectSameAsCareful(text);
+  });
+
+  test('a `&` that cannot start a node (`a && b` in a command) keeps the document fast; one that can sends it to the careful reader', () => {
+    const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n';
+    const fast = [
+      'data: {run: "cd /x && make"}',
+      'data:\n  run: cd /x && make',
+      'command: ["sh", "-c", "a && b", \'c&d\']',
+      'data:\n  script: |\n    cd /x &&\n      make & wait',
+      'data: {url: "https://x.example/?a=1&b=2"}',
+    ];
+    for (const body of fast) {
+      const text = head + body + '\n';
+      expect(readYamlStream(text)!.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['fast']);
+      expectSameAsCareful(text);
+    }
+    const anchored = [
+      'x: &x {k: v}\ny: *x', 'x: !!map &x {k: v}\ny: *x', 'x:\n  &x\n  k: v\ny: *x', 'l:\n- &x v\n- *x', 'l: [&x v, *x]',
+      'm: {a: &x v, b: *x}', 'm: {a:&x v}', '&k key: v', '? &k key\n: v', 'x: "not: &an anchor"', 'l: [a,&x v]',
+    ];
+    for (const body of anchored) {
+      expect(readYamlStream(head + body + '\n')!.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['careful']);
+    }
+    expect(readYamlStream('--- &x\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n')!.map((part) => 'deferred' in part)).toEqual([true]);
   });
 
   test('a document with anchors goes to the careful reader, lines counted from the stream; the others stay fast', () => {
