@@ -14,6 +14,7 @@ import { WorkloadContainer } from './workload-container';
 import { WorkloadOptions } from './workload-options';
 import { containerProps, placePods, requireWorkloadOptions, workloadContainerSpec } from './workload-pod';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
+import { statefulSetPartition } from '../internal/cdk8s-plus-strategies';
 import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, isDns1123Label, isDns1123Subdomain } from '../internal/names';
@@ -523,7 +524,7 @@ function requireUpdateStrategy(check: PropChecker, strategy: kplus.StatefulSetUp
     throw check.fail('updateStrategy', describeValue(strategy),
       'accepted: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition }) or kplus.StatefulSetUpdateStrategy.onDelete()');
   }
-  const partition = strategy._toKube().rollingUpdate?.partition;
+  const partition = statefulSetPartition(strategy);
   if (partition !== undefined && !(typeof partition === 'number' && Number.isInteger(partition) && partition >= 0 && partition <= MAX_REPLICAS)) {
     throw check.fail('updateStrategy.partition', partition,
       `accepted: a whole number from 0 to ${MAX_REPLICAS} (pods with an ordinal at or above it are updated)`);

@@ -14,6 +14,7 @@ import { WorkloadContainer } from './workload-container';
 import { WorkloadOptions } from './workload-options';
 import { containerProps, placePods, requireWorkloadOptions, workloadContainerSpec } from './workload-pod';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
+import { deploymentStrategyManifest } from '../internal/cdk8s-plus-strategies';
 import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
 import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
@@ -467,11 +468,7 @@ function requireStrategy(check: PropChecker, strategy: kplus.DeploymentStrategy 
     throw check.fail('strategy', describeValue(strategy),
       `accepted: a DeploymentStrategy of ${OUR_CDK8S_PLUS}, e.g. kplus.DeploymentStrategy.recreate(), or no strategy (Recreate)`);
   }
-  const kube = strategy._toKube();
-  const deadlock = deadlockingRollout({
-    type: kube.type,
-    rollingUpdate: { maxSurge: kube.rollingUpdate?.maxSurge?.value, maxUnavailable: kube.rollingUpdate?.maxUnavailable?.value },
-  }, 1);
+  const deadlock = deadlockingRollout(deploymentStrategyManifest(strategy), 1);
   if (deadlock !== undefined) {
     throw check.fail('strategy', deadlock,
       'a rolling update that starts the new pod before the old one is gone leaves the new pod waiting forever (Pending) '
