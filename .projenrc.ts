@@ -78,6 +78,25 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // No import cycles: a module's dependencies must be understandable without the modules that depend on it.
 project.eslint?.addRules({ 'import/no-cycle': ['error', { maxDepth: 10 }] });
+// Layers, each importing only from those below it: src/core (pure: names, CSI drivers, rollouts, manifest reading), then
+// src/rules, then the constructs (and src/internal, their helpers), with the command line and the validation plugin on
+// top, beside each other.
+const CONSTRUCT_DIRS = ['volumes', 'workloads', 'backups', 'monitoring', 'internal', 'errors'];
+const layer = (target: string, forbidden: string[], message: string) => ({
+  target: `./src/${target}`, from: forbidden.map((dir) => `./src/${dir}`), message,
+});
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      layer('core', ['rules', 'cli', 'plugin', ...CONSTRUCT_DIRS], 'src/core is the bottom layer: it imports nothing else of ours'),
+      layer('rules', ['cli', 'plugin', ...CONSTRUCT_DIRS], 'the rules build on src/core only'),
+      ...CONSTRUCT_DIRS.map((dir) => layer(dir, ['cli', 'plugin'], 'the constructs build on src/core and src/rules only')),
+      layer('cli', ['plugin', ...CONSTRUCT_DIRS], 'the command line builds on src/core and src/rules only'),
+      // The plugin still reads manifests through the command line's reader; src/core takes it over next.
+      layer('plugin', CONSTRUCT_DIRS, 'the validation plugin builds on src/core, src/rules and the manifest reader only'),
+    ],
+  }],
+});
 
 // unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) names platform bindings that the npm registry our
 // machines use does not serve, so `npm ci` rejects the lock file; 1.12.2 has every binding it names.

@@ -13,8 +13,8 @@ import {
   SnapshotEngineCheck, SnapshotEngineObjects, SnapshotEngineRender, SnapshotEngineStrategy,
 } from './snapshot-engine-contract';
 import { BuiltInSnapshotEngineOptions } from './snapshot-engine-options';
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../core/names';
 import { CIDR_RULE, isCidr } from '../internal/cidr';
-import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 import { PodIdentity, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../workloads/pod-security';
 import { SingleWriterDatabase } from '../workloads/single-writer-database';
 import { describeValue, requireImage } from '../workloads/validation';

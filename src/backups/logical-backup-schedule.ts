@@ -8,8 +8,8 @@ import {
 import { BackupJobOptions, BackupScheduleOptions } from './backup-options';
 import { mysqlClientEnv, postgresClientEnv, postgresMajor } from './database-client';
 import { suspendWhileHibernating } from './hibernation-suspend';
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../core/names';
 import { pathOf } from '../internal/errors';
-import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 import { PropChecker } from '../internal/prop-checker';
 import { exactQuantity } from '../internal/quantity';
 import { addSynthChecks } from '../internal/synth-checks';

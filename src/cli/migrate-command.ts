@@ -7,7 +7,7 @@ import type { CliIO } from './main';
 import type { MigrationPath, MigrationPlan, PlanCheck, StepEffect } from './migrate';
 import { isObjectName, planMigration, REPLICAS_ANNOTATION, REPLICAS_JSONPATH } from './migrate';
 import { readManifestInputs } from './read-manifests';
-import { shellComment, shellQuote } from '../internal/shell';
+import { shellComment, shellQuote } from '../core/shell';
 
 const FORMATS = ['text', 'json'] as const;
 type Format = typeof FORMATS[number];

@@ -8,8 +8,8 @@
 // the same inputs (a test holds them together), written here without cdk8s so that `rwop` starts fast.
 import { stringify } from 'yaml';
 import { WorkloadOwners } from './status';
-import { isCsiDriverName, isDns1123Subdomain } from '../internal/names';
-import { shellQuote as q } from '../internal/shell';
+import { isCsiDriverName, isDns1123Subdomain } from '../core/names';
+import { shellQuote as q } from '../core/shell';
 import { ruleById } from '../rules/all';
 import { runRules } from '../rules/engine';
 import { ManifestIndex } from '../rules/manifest-index';

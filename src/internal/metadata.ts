@@ -1,9 +1,9 @@
 import { ApiObjectMetadata } from 'cdk8s';
+import { PropChecker } from './prop-checker';
 import {
   DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, LABEL_VALUE_RULE, QUALIFIED_NAME_RULE,
   isDns1123Label, isDns1123Subdomain, isLabelValue, isQualifiedName,
-} from './names';
-import { PropChecker } from './prop-checker';
+} from '../core/names';
 
 /**
  * Eager checks of user-given metadata, so that a bad name or label fails at construction with the construct path

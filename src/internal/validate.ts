@@ -1,6 +1,6 @@
-import { isCsiDriverName } from './names';
 import { PropChecker } from './prop-checker';
-import { inTreeProvisionerAdvice, isInTreeProvisioner } from '../volumes/csi-drivers';
+import { inTreeProvisionerAdvice, isInTreeProvisioner } from '../core/csi-drivers';
+import { isCsiDriverName } from '../core/names';
 
 /**
  * A CSI driver name, as a StorageClass `provisioner` or a VolumeSnapshotClass `driver` takes it.

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { parseCron, longestIntervalSeconds } from '../backups/cron-schedule';
 import { LogicalBackupSchedule } from '../backups/logical-backup-schedule';
 import { SnapshotBackupSchedule } from '../backups/snapshot-backup-schedule';
+import { DNS1123_LABEL_RULE, isDns1123Label } from '../core/names';
 import * as monitoring from '../imports/monitoring.coreos.com';
 import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
-import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
 import { isMatcherList, isPromLabelName, matchAny, promDuration, promString, selector } from '../internal/promql';
 import { PropChecker } from '../internal/prop-checker';
 

@@ -4,7 +4,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { InputError } from '../cli/errors';
 import { parseManifests } from '../cli/read-manifests';
-import { ConstructPaths } from '../internal/construct-paths';
+import { ConstructPaths } from '../core/construct-paths';
 import { isAtLeast, isSeverity, ruleById, runRules, selectRules, SEVERITIES } from '../rules';
 import type { Finding, Manifest, ObjectRef, Severity } from '../rules';
 

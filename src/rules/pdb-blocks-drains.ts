@@ -1,7 +1,7 @@
 import { isSingleWriter, pdbSelections } from './pdb';
 import { asObject, asString, describeRef, describeRefs, finding } from './support';
 import type { Finding, Rule } from './types';
-import { scaledIntOrPercent } from '../internal/int-or-percent';
+import { scaledIntOrPercent } from '../core/int-or-percent';
 
 /** The annotation that turns this rule's warning into an info: a reason for blocking drains on purpose. */
 export const BLOCKS_DRAINS_REASON_ANNOTATION = 'rwop.dev/blocks-drains-reason';

@@ -1,7 +1,7 @@
 // Shared by rwop-rolling-update-surge and rwo-rolling-update-surge: does a Deployment's rollout start a pod before stopping one?
 import type { PodTemplate } from './manifest-index';
 import { asObject } from './support';
-import { deadlockingRollout } from '../internal/rollout';
+import { deadlockingRollout } from '../core/rollout';
 
 /**
  * How a Deployment's update deadlocks on a single-attach volume, or undefined when it cannot (see

@@ -1,13 +1,13 @@
 import type { ManifestIndex } from './manifest-index';
 import { asArray, asObject, asString, describeRef, finding, isObject, isRwop } from './support';
 import type { Finding, KubeObject, ObjectRef, Rule } from './types';
-import { csiMigrationOf, inTreeProvisionerAdvice, isInTreeProvisioner } from '../volumes/csi-drivers';
+import { csiMigrationOf, inTreeProvisionerAdvice, isInTreeProvisioner } from '../core/csi-drivers';
 
 /**
  * RWOP is a CSI-only feature: the kubelet enforces it on the CSI code path only
  * (https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes says it is supported for CSI volumes only).
  * An in-tree provisioner that CSI migration redirects to a CSI driver (always, since the release named in
- * `src/volumes/csi-drivers.ts`; https://kubernetes.io/docs/concepts/storage/volumes/#csi-migration) is served by that
+ * `src/core/csi-drivers.ts`; https://kubernetes.io/docs/concepts/storage/volumes/#csi-migration) is served by that
  * driver, so the claim works where the driver is installed: a warning that names the driver. Anything else (no-provisioner,
  * local volumes, RBD, CephFS, ...) never gives the guarantee: an error.
  */

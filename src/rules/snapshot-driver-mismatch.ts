@@ -2,7 +2,7 @@ import type { IndexedObject } from './manifest-index';
 import { storageClassOf } from './rwop-in-tree-provisioner';
 import { asObject, asString, describeRef, finding } from './support';
 import type { Finding, Rule } from './types';
-import { inTreeReplacement, isInTreeProvisioner } from '../volumes/csi-drivers';
+import { inTreeReplacement, isInTreeProvisioner } from '../core/csi-drivers';
 
 const SNAPSHOT_GROUP = 'snapshot.storage.k8s.io';
 

@@ -1,6 +1,6 @@
 import { asObject, describeRef, finding } from './support';
 import type { Finding, Rule } from './types';
-import { isCsiDriverName } from '../internal/names';
+import { isCsiDriverName } from '../core/names';
 
 /** A VolumeSnapshotClass without its required top-level fields. */
 export const volumeSnapshotClassInvalid: Rule = {

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { isLabelValue, isQualifiedName, LABEL_VALUE_RULE, QUALIFIED_NAME_RULE } from '../core/names';
 import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
-import { isLabelValue, isQualifiedName, LABEL_VALUE_RULE, QUALIFIED_NAME_RULE } from '../internal/names';
 import { PropChecker } from '../internal/prop-checker';
 import { dropNamespace } from '../internal/scope';
 import { addSynthChecks } from '../internal/synth-checks';

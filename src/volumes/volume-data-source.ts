@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IVolumeSnapshot } from './volume-snapshot';
-import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../core/names';
 import { PropChecker } from '../internal/prop-checker';
 
 /**

@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../core/names';
 import * as snapshot from '../imports/snapshot.storage.k8s.io';
 import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
-import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
 import { PropChecker } from '../internal/prop-checker';
 import { dropNamespace } from '../internal/scope';
 import { addSynthChecks } from '../internal/synth-checks';

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
-import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../internal/names';
+import { DNS1123_SUBDOMAIN_RULE, isDns1123Subdomain } from '../core/names';
 import { PropChecker } from '../internal/prop-checker';
 
 /**

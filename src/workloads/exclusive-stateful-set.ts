@@ -13,11 +13,11 @@ import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireDuration, req
 import { WorkloadContainer } from './workload-container';
 import { WorkloadOptions } from './workload-options';
 import { containerProps, placePods, requireWorkloadOptions, workloadContainerSpec } from './workload-pod';
+import { DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, isDns1123Label, isDns1123Subdomain } from '../core/names';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { statefulSetPartition } from '../internal/cdk8s-plus-strategies';
 import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
-import { DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, isDns1123Label, isDns1123Subdomain } from '../internal/names';
 import { PropChecker } from '../internal/prop-checker';
 import { exactQuantity } from '../internal/quantity';
 import { addSecretKeyCheck, addSynthChecks } from '../internal/synth-checks';

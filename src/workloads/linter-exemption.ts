@@ -1,4 +1,4 @@
-import { isQualifiedName } from '../internal/names';
+import { isQualifiedName } from '../core/names';
 import { PropChecker } from '../internal/prop-checker';
 
 /** kube-linter ignores a check on an object annotated `ignore-check.kube-linter.io/<check>: <reason>`. */

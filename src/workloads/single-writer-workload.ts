@@ -13,13 +13,13 @@ import { DNS1035_LABEL_RULE, describeValue, isDns1035Label, requireLabels } from
 import { WorkloadContainer } from './workload-container';
 import { WorkloadOptions } from './workload-options';
 import { containerProps, placePods, requireWorkloadOptions, workloadContainerSpec } from './workload-pod';
+import { DNS1123_LABEL_RULE, isDns1123Label } from '../core/names';
+import { deadlockingRollout } from '../core/rollout';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
 import { deploymentStrategyManifest } from '../internal/cdk8s-plus-strategies';
 import { pathOf } from '../internal/errors';
 import { validateMetadata } from '../internal/metadata';
-import { DNS1123_LABEL_RULE, isDns1123Label } from '../internal/names';
 import { PropChecker } from '../internal/prop-checker';
-import { deadlockingRollout } from '../internal/rollout';
 import { addSecretKeyCheck, addSynthChecks } from '../internal/synth-checks';
 import { ExclusiveStorageClass } from '../volumes/exclusive-storage-class';
 import { ExclusiveVolume } from '../volumes/exclusive-volume';

@@ -3,8 +3,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { LABEL_VALUE_RULE, QUALIFIED_NAME_RULE, isDns1123Label, isLabelValue, isQualifiedName } from '../core/names';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
-import { LABEL_VALUE_RULE, QUALIFIED_NAME_RULE, isDns1123Label, isLabelValue, isQualifiedName } from '../internal/names';
 import { PropChecker } from '../internal/prop-checker';
 import { unpinned } from '../rules/unpinned-image';
 

@@ -7,8 +7,8 @@ import { restrictedContainerSecurityContext } from './pod-security';
 import { describeValue, refuseOtherCpu, requireDuration, requireEnv, requireLabels } from './validation';
 import { WorkloadContainer } from './workload-container';
 import { WorkloadOptions } from './workload-options';
+import { DNS1123_SUBDOMAIN_RULE, LABEL_VALUE_RULE, isDns1123Subdomain, isLabelValue } from '../core/names';
 import { OUR_CDK8S_PLUS, refuseOtherCdk8sPlus } from '../internal/cdk8s-plus-origin';
-import { DNS1123_SUBDOMAIN_RULE, LABEL_VALUE_RULE, isDns1123Subdomain, isLabelValue } from '../internal/names';
 import { PropChecker } from '../internal/prop-checker';
 
 /** Checks a workload's `container` prop and describes the container, with the workload's `env` and `shutdownBudget`. */

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { rwop } from './support';
-import { isCsiDriverName, isDns1123Subdomain } from '../../src/internal/names';
+import { isCsiDriverName, isDns1123Subdomain } from '../../src/core/names';
 import { propertyRuns } from '../harness/property-runs';
 
 const RUNS = propertyRuns(10);

@@ -1,6 +1,6 @@
 // The `labelSelector` query parameter as the API server parses it (k8s.io/apimachinery/pkg/labels), turned into a
 // metav1.LabelSelector so that the rules engine's matcher evaluates it.
-import { isLabelValue, isQualifiedName } from '../../../src/internal/names';
+import { isLabelValue, isQualifiedName } from '../../../src/core/names';
 
 export interface ParsedSelector {
   readonly matchLabels: Record<string, string>;

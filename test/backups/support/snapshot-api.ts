@@ -7,7 +7,7 @@ import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseLabelSelector } from './label-selector-query';
-import { isDns1123Subdomain, isLabelValue, isQualifiedName } from '../../../src/internal/names';
+import { isDns1123Subdomain, isLabelValue, isQualifiedName } from '../../../src/core/names';
 import { matchesSelector } from '../../../src/rules/label-selector';
 
 const GROUP = 'snapshot.storage.k8s.io';

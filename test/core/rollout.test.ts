@@ -1,4 +1,4 @@
-import { deadlockingRollout } from '../../src/internal/rollout';
+import { deadlockingRollout } from '../../src/core/rollout';
 
 describe('deadlockingRollout', () => {
   test.each<[string, Parameters<typeof deadlockingRollout>[0], number, string | undefined]>([

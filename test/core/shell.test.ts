@@ -1,7 +1,7 @@
 // The one quoting function: checked by bash itself, which must read back every value as exactly one word.
 import { spawnSync } from 'child_process';
 import * as fc from 'fast-check';
-import { shellComment, shellQuote } from '../../src/internal/shell';
+import { shellComment, shellQuote } from '../../src/core/shell';
 import { propertyRuns } from '../harness/property-runs';
 
 const BASH = '/bin/bash';
