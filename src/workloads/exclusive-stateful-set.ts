@@ -95,7 +95,8 @@ export interface ExclusiveStatefulSetProps extends WorkloadOptions {
 
   /**
    * How many pods run. Each has a ReadWriteOncePod claim of its own, made from the claim template, so no two pods ever
-   * want the same volume. The replicas are independent servers: nothing here replicates data between them.
+   * want the same volume. The replicas are independent servers: nothing here replicates data between them. At least
+   * 1: to stop every replica, use `hibernate`.
    *
    * @default 1
    */
@@ -415,7 +416,7 @@ export class ExclusiveStatefulSet extends Construct {
   private requireOrdinal(ordinal: number): void {
     if (!(typeof ordinal === 'number' && Number.isInteger(ordinal) && ordinal >= 0 && ordinal < this.replicas)) {
       throw this.check.fail('ordinal', ordinal,
-        this.replicas === 0 ? 'there are no replicas (replicas: 0)' : `accepted: a whole number from 0 to ${this.replicas - 1} (replicas: ${this.replicas})`);
+        `accepted: a whole number from 0 to ${this.replicas - 1} (replicas: ${this.replicas})`);
     }
   }
 }
@@ -459,8 +460,13 @@ function validateProps(check: PropChecker, props: ExclusiveStatefulSetProps): Va
   }
 
   const replicas = props.replicas ?? 1;
-  if (!(typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 && replicas <= MAX_REPLICAS)) {
-    throw check.fail('replicas', replicas, `accepted: a whole number from 0 to ${MAX_REPLICAS}`);
+  if (replicas === 0) {
+    // Scaling to zero with whenScaled: Delete would delete every replica's claim, and GitOps would undo a manual scale.
+    throw check.fail('replicas', replicas, 'a stateful set is stopped with hibernate: true, which keeps every replica\'s '
+      + `claim and the count to start again with; accepted: hibernate: true (with the replicas to start again), or 1 to ${MAX_REPLICAS}`);
+  }
+  if (!(typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 1 && replicas <= MAX_REPLICAS)) {
+    throw check.fail('replicas', replicas, `accepted: a whole number from 1 to ${MAX_REPLICAS}`);
   }
   requireEnumValue(check, 'podManagementPolicy', props.podManagementPolicy, kplus.PodManagementPolicy, 'kplus.PodManagementPolicy');
   requireUpdateStrategy(check, props.updateStrategy);

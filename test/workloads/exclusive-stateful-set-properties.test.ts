@@ -119,7 +119,7 @@ function acceptable(p: Generated): boolean {
   return (p.name === undefined || (isStatefulSetName(p.name) && (p.serviceName !== undefined || isDns1035(p.name))))
     && (p.serviceName === undefined || isDns1035(p.serviceName))
     && Object.entries(p.podLabels ?? {}).every(([k, v]) => isLabelKey(k) && isLabelValue(v))
-    && Number.isInteger(replicas) && replicas >= 0
+    && Number.isInteger(replicas) && replicas >= 1
     && p.podManagementPolicy !== 'Sequential'
     && (p.update.kind !== 'rolling' || p.update.partition >= 0)
     && expectedQuantity(p.kib) !== undefined
@@ -231,7 +231,7 @@ describe('ExclusiveStatefulSet properties', () => {
         whenDeleted: p.whenDeleted ?? 'Retain', whenScaled: p.whenScaled ?? 'Retain',
       });
       expect(db!.claimRetentionPolicy).toEqual(sts.spec.persistentVolumeClaimRetentionPolicy);
-      if ((p.replicas ?? 1) > 0) expect(db!.claimName(0)).toBe(`${claimName}-${sts.metadata.name}-0`);
+      expect(db!.claimName(0)).toBe(`${claimName}-${sts.metadata.name}-0`);
 
       // The claim is the pod's volume only through the template, attached to the main container at the mount path.
       const pod = sts.spec.template.spec;

@@ -278,11 +278,10 @@ describe('the StatefulSet and its Service', () => {
     expect(only(manifests, 'StatefulSet').metadata.name).toBe(name);
   });
 
-  test('zero replicas is a valid, scaled-down set', () => {
-    const { db, manifests } = build(appProps({ replicas: 0 }));
+  test('zero replicas is refused in favour of hibernate, which keeps the claims and the count to start again with', () => {
+    expect(() => build(appProps({ replicas: 0 }))).toThrow(/^Test\/Db: ExclusiveStatefulSet prop "replicas" is 0; a stateful set is stopped with hibernate: true, .*accepted: hibernate: true/);
+    const { manifests } = build(appProps({ replicas: 3, hibernate: true }));
     expect(only(manifests, 'StatefulSet').spec.replicas).toBe(0);
-    expect(only(manifests, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
-    expect(() => db.claimName(0)).toThrow('Test/Db: ExclusiveStatefulSet prop "ordinal" is 0; there are no replicas (replicas: 0)');
   });
 
   test.each<[string, kplus.StatefulSetUpdateStrategy, object]>([
@@ -455,7 +454,7 @@ describe('bad input', () => {
     ['an unknown retention', app({ claimRetentionPolicy: { whenDeleted: 'Keep' as any } }), 'claimRetentionPolicy.whenDeleted', /accepted: ClaimRetention.RETAIN, ClaimRetention.DELETE/],
     ['a retention in lower case', app({ claimRetentionPolicy: { whenScaled: 'delete' as any } }), 'claimRetentionPolicy.whenScaled', /accepted: ClaimRetention.RETAIN/],
     ['a retention that is not an object', app({ claimRetentionPolicy: 'Retain' as any }), 'claimRetentionPolicy', /accepted: \{ whenDeleted\?, whenScaled\? \}/],
-    ['negative replicas', app({ replicas: -1 }), 'replicas', /accepted: a whole number from 0 to 2147483647/],
+    ['negative replicas', app({ replicas: -1 }), 'replicas', /accepted: a whole number from 1 to 2147483647/],
     ['fractional replicas', app({ replicas: 1.5 }), 'replicas', /accepted: a whole number/],
     ['replicas as text', app({ replicas: '3' as any }), 'replicas', /is "3"; accepted: a whole number/],
     ['an unknown pod management policy', app({ podManagementPolicy: 'Sequential' as any }), 'podManagementPolicy', /accepted: kplus.PodManagementPolicy.ORDERED_READY, kplus.PodManagementPolicy.PARALLEL/],
