@@ -78,7 +78,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // No import cycles: a module's dependencies must be understandable without the modules that depend on it.
 project.eslint?.addRules({ 'import/no-cycle': ['error', { maxDepth: 10 }] });
-// Layers, each importing only from those below it: src/core (pure: names, CSI drivers, rollouts, manifest reading), then
+// Layers, each importing only from those below it: src/core (pure: names, CSI drivers, rollouts, manifest parsing), then
 // src/rules, then the constructs (and src/internal, their helpers), with the command line and the validation plugin on
 // top, beside each other.
 const CONSTRUCT_DIRS = ['volumes', 'workloads', 'backups', 'monitoring', 'internal', 'errors'];
@@ -92,8 +92,7 @@ project.eslint?.addRules({
       layer('rules', ['cli', 'plugin', ...CONSTRUCT_DIRS], 'the rules build on src/core only'),
       ...CONSTRUCT_DIRS.map((dir) => layer(dir, ['cli', 'plugin'], 'the constructs build on src/core and src/rules only')),
       layer('cli', ['plugin', ...CONSTRUCT_DIRS], 'the command line builds on src/core and src/rules only'),
-      // The plugin still reads manifests through the command line's reader; src/core takes it over next.
-      layer('plugin', CONSTRUCT_DIRS, 'the validation plugin builds on src/core, src/rules and the manifest reader only'),
+      layer('plugin', ['cli', ...CONSTRUCT_DIRS], 'the validation plugin builds on src/core and src/rules only'),
     ],
   }],
 });

@@ -28,7 +28,7 @@ if (!fs.existsSync(path.join(lib, 'cli', 'rwop.js'))) {
   console.error('lib/cli/rwop.js is missing: run `npx projen compile` first');
   process.exit(2);
 }
-const { parseManifests } = require(path.join(lib, 'cli', 'read-manifests.js'));
+const { parseManifests } = require(path.join(lib, 'core', 'parse-manifests.js'));
 const { main } = require(path.join(lib, 'cli', 'main.js'));
 const { RULES, runRules, ManifestIndex } = require(path.join(lib, 'rules', 'index.js'));
 

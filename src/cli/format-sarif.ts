@@ -4,7 +4,7 @@
 import { createHash } from 'crypto';
 import type { Finding, ObjectRef, Rule, Severity } from '../rules';
 import type { PackageInfo } from './package-info';
-import { STDIN_FILE } from './read-manifests';
+import { STDIN_FILE } from './read-inputs';
 import type { AuditReport } from './report';
 import { artifactUri, objectName } from './report';
 import { safeJson } from './terminal-safe';

@@ -2,7 +2,8 @@
 // cut off as soon as it passes the bound, so that a huge file or an endless pipe ends with exit 2, not out of memory.
 import { constants as bufferConstants } from 'buffer';
 import { createReadStream, promises as fs } from 'fs';
-import { UsageError, InputError } from './errors';
+import { UsageError } from './errors';
+import { InputError } from '../core/input-error';
 
 const MIB = 1024 * 1024;
 

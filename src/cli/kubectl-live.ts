@@ -5,8 +5,8 @@ import type { Manifest } from '../rules';
 import { ClusterReadError } from './errors';
 import { childProcess } from './lazy';
 import type { CliIO } from './main';
-import { parseManifests } from './read-manifests';
 import { safeLines } from './terminal-safe';
+import { parseManifests } from '../core/parse-manifests';
 
 /**
  * What status reads, by fully qualified name so that a CRD with a clashing short name cannot be picked instead.

@@ -3,9 +3,10 @@
 import { EXIT_OK, EXIT_USAGE } from './command';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
-import { ClusterReadError, UsageError, InputError } from './errors';
+import { ClusterReadError, UsageError } from './errors';
 import { packageInfo } from './package-info';
 import { escapeControls, safeLines } from './terminal-safe';
+import { InputError } from '../core/input-error';
 
 /** Everything a command touches of the outside world, so that tests can fake it. */
 export interface CliIO {

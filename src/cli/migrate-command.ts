@@ -6,7 +6,7 @@ import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } fro
 import type { CliIO } from './main';
 import type { MigrationPath, MigrationPlan, PlanCheck, StepEffect } from './migrate';
 import { isObjectName, planMigration, REPLICAS_ANNOTATION, REPLICAS_JSONPATH } from './migrate';
-import { readManifestInputs } from './read-manifests';
+import { readManifestInputs } from './read-inputs';
 import { shellComment, shellQuote } from '../core/shell';
 
 const FORMATS = ['text', 'json'] as const;

@@ -4,13 +4,15 @@
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Manifest } from '../rules';
-import { InputError } from './errors';
 import { InputBudget } from './input-limit';
-import { childProcess, ignoreLibrary, yamlLibrary } from './lazy';
+import { childProcess, ignoreLibrary } from './lazy';
 import type { CliIO } from './main';
-import { isBlankInput, parseManifests, readManifestInputs, readText, statOrThrow } from './read-manifests';
-import type { ReadOptions } from './read-manifests';
+import { readManifestInputs, readText, statOrThrow } from './read-inputs';
+import type { ReadOptions } from './read-inputs';
+import { InputError } from '../core/input-error';
+import { yamlLibrary } from '../core/lazy';
+import { isBlankInput, parseManifests } from '../core/parse-manifests';
+import type { Manifest } from '../rules';
 
 /** A file or directory under the given paths that was not audited, and why. */
 export interface SkippedInput {

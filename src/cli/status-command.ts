@@ -7,8 +7,8 @@ import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } fro
 import { kubectlGetArgs, readCluster } from './kubectl-live';
 import type { LiveTarget } from './kubectl-live';
 import type { CliIO } from './main';
-import { readManifestInputs } from './read-manifests';
-import type { ReadOptions } from './read-manifests';
+import { readManifestInputs } from './read-inputs';
+import type { ReadOptions } from './read-inputs';
 import { parseRfc3339 } from './rfc3339';
 import type { ClaimStatus, HolderStatus, StatusReport, WaitingPod } from './status';
 import { analyzeStatus, DEFAULT_STUCK_AFTER_SECONDS, formatDuration, newestTimestamp } from './status';

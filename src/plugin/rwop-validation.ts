@@ -2,9 +2,9 @@
 // cdk8s.yaml, hands it the synthesized files, and exits 2 when the report is submitted as a failure.
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { InputError } from '../cli/errors';
-import { parseManifests } from '../cli/read-manifests';
 import { ConstructPaths } from '../core/construct-paths';
+import { InputError } from '../core/input-error';
+import { parseManifests } from '../core/parse-manifests';
 import { isAtLeast, isSeverity, ruleById, runRules, selectRules, SEVERITIES } from '../rules';
 import type { Finding, Manifest, ObjectRef, Severity } from '../rules';
 

@@ -1,25 +1,11 @@
 // The rules engine's vocabulary. Pure data types: no cdk8s, no constructs.
 import type { ManifestIndex } from './manifest-index';
+import type { KubeObject, Manifest, SourceLocation } from '../core/manifest';
+
+export type { KubeObject, Manifest, SourceLocation };
 
 /** How bad a finding is. `error` breaks something for sure; `warning` very likely; `info` is an explained choice. */
 export type Severity = 'error' | 'warning' | 'info';
-
-/** Where an object came from, when the face that read it knows (a file and line, or a construct path). */
-export interface SourceLocation {
-  readonly file?: string;
-  /** 1-based line of the object's first line in `file`. */
-  readonly line?: number;
-  readonly constructPath?: string;
-}
-
-/** A Kubernetes object as parsed from YAML or JSON: nothing in it is trusted to have the right type. */
-export type KubeObject = Record<string, any>;
-
-/** One input object and where it came from. Every face hands the engine a list of these. */
-export interface Manifest {
-  readonly object: KubeObject;
-  readonly source?: SourceLocation;
-}
 
 /** An object a finding is about. */
 export interface ObjectRef {

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RWOP_COMMAND, rwop, spawnRwop, TS_NODE_ENV } from './support';
-import { MAX_NESTING_DEPTH } from '../../src/cli/read-manifests';
+import { MAX_NESTING_DEPTH } from '../../src/core/parse-manifests';
 
 const STATUS_FIXTURES = path.join(__dirname, 'fixtures', 'status');
 const MIGRATE_FIXTURES = path.join(__dirname, 'fixtures', 'migrate');

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { parseManifests } from '../../src/cli/read-manifests';
+import { parseManifests } from '../../src/core/parse-manifests';
 import { RULES, ruleById, runRules } from '../../src/rules';
 import type { Finding, Manifest, ObjectRef } from '../../src/rules';
 import { validateManifests } from '../harness';

@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { InputError } from '../../src/cli/errors';
-import { parseManifests, parseYamlCarefully } from '../../src/cli/read-manifests';
+import { InputError } from '../../src/core/input-error';
+import { parseManifests, parseYamlCarefully } from '../../src/core/parse-manifests';
 import { SnapshotApiStandIn } from '../backups/support/snapshot-api';
 
 const SCALARS = [

@@ -2,7 +2,7 @@
 // holds only while no rule reads more of such an object: every corpus case must give the same findings either way.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseManifests } from '../../src/cli/read-manifests';
+import { parseManifests } from '../../src/core/parse-manifests';
 import { CONTENT_KINDS, identityOf, isContentKind, runRules } from '../../src/rules';
 import type { Finding, Manifest } from '../../src/rules';
 

@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AUDIT_FIXTURES, fakeIO } from './support';
-import { InputError } from '../../src/cli/errors';
-import { parseManifests, readManifestInputs, STDIN_FILE } from '../../src/cli/read-manifests';
+import { readManifestInputs, STDIN_FILE } from '../../src/cli/read-inputs';
 import { readRepositoryInputs } from '../../src/cli/repository-tree';
+import { InputError } from '../../src/core/input-error';
+import { parseManifests } from '../../src/core/parse-manifests';
 
 function summary(text: string, file = 'in.yaml') {
   return parseManifests(text, file).map((m) => [m.object.kind, m.object.metadata?.name, m.source?.file, m.source?.line]);

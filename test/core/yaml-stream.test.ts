@@ -2,8 +2,8 @@
 // objects with the same YAML 1.1 scalars, at the same lines. Whatever it cannot decide, it hands over.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseManifests, parseYamlCarefully } from '../../src/cli/read-manifests';
-import { readYamlStream } from '../../src/cli/yaml-stream';
+import { parseManifests, parseYamlCarefully } from '../../src/core/parse-manifests';
+import { readYamlStream } from '../../src/core/yaml-stream';
 
 const ROOT = path.join(__dirname, '..', '..');
 
