@@ -7,7 +7,7 @@
 // they become verification steps of the script. The YAML is what ExclusiveVolume and VolumeSnapshot synthesize for
 // the same inputs (a test holds them together), written here without cdk8s so that `rwop` starts fast.
 import { stringify } from 'yaml';
-import { WorkloadOwners } from './status';
+import { WorkloadOwners } from './workload-owners';
 import { isCsiDriverName, isDns1123Subdomain } from '../core/names';
 import { shellQuote as q } from '../core/shell';
 import { ruleById } from '../rules/all';

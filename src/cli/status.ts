@@ -1,6 +1,7 @@
 // `rwop status`, the pure half: a live cluster dump (`kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json`)
 // in, one report per ReadWriteOncePod claim out: who holds it, who waits for it and why, which holder is stuck, and
 // what to do (the usual monitoring and troubleshooting steps, automated). No I/O, no clock: `now` is given.
+import { WorkloadOwners, controllerOf } from './workload-owners';
 import { inTreeProvisionerAdvice, isInTreeProvisioner } from '../core/csi-drivers';
 import { ManifestIndex } from '../rules/manifest-index';
 import type { IndexedObject } from '../rules/manifest-index';
@@ -290,42 +291,6 @@ class ClusterView {
 
   eventsOfClaim(namespace: string, name: string): readonly ObservedEvent[] {
     return this.claimEvents.get(`${namespace}/${name}`) ?? [];
-  }
-}
-
-/** The ReplicaSets and Jobs of a dump, to name the workload a pod belongs to. */
-export class WorkloadOwners {
-  private readonly replicaSets = new Map<string, IndexedObject>();
-  private readonly jobs = new Map<string, IndexedObject>();
-
-  constructor(index: ManifestIndex) {
-    for (const replicaSet of index.ofKind('ReplicaSet')) setOnce(this.replicaSets, `${replicaSet.namespace}/${replicaSet.name}`, replicaSet);
-    for (const job of index.ofKind('Job')) setOnce(this.jobs, `${job.namespace}/${job.name}`, job);
-  }
-
-  /**
-   * `Kind/name` of the workload that owns the pod: a ReplicaSet's Deployment (from the ReplicaSet in the dump, or from
-   * the `pod-template-hash` the Deployment controller appends to its ReplicaSets' names), a Job's CronJob when the Job
-   * is in the dump, else the controller itself; `Pod/<name>` for a bare pod.
-   */
-  workloadOf(pod: IndexedObject): string {
-    const controller = controllerOf(pod.object);
-    if (!controller) return `Pod/${pod.name}`;
-    if (controller.kind === 'ReplicaSet') {
-      const replicaSet = this.replicaSets.get(`${pod.namespace}/${controller.name}`);
-      const owner = replicaSet && controllerOf(replicaSet.object);
-      if (owner) return `${owner.kind}/${owner.name}`;
-      const hash = asString(asObject(asObject(pod.object.metadata).labels)['pod-template-hash']);
-      if (!replicaSet && hash && controller.name.endsWith(`-${hash}`)) {
-        return `Deployment/${controller.name.slice(0, -hash.length - 1)}`;
-      }
-    }
-    if (controller.kind === 'Job') {
-      const job = this.jobs.get(`${pod.namespace}/${controller.name}`);
-      const owner = job && controllerOf(job.object);
-      if (owner) return `${owner.kind}/${owner.name}`;
-    }
-    return `${controller.kind}/${controller.name}`;
   }
 }
 
@@ -637,16 +602,6 @@ function claimNamesOf(pod: IndexedObject): string[] {
 function controllerName(object: KubeObject): string | null {
   const controller = controllerOf(object);
   return controller ? `${controller.kind}/${controller.name}` : null;
-}
-
-function controllerOf(object: KubeObject): { kind: string; name: string } | undefined {
-  for (const raw of asArray(asObject(object.metadata).ownerReferences)) {
-    const owner = asObject(raw);
-    const kind = asString(owner.kind);
-    const name = asString(owner.name);
-    if (owner.controller === true && kind && name) return { kind, name };
-  }
-  return undefined;
 }
 
 function conditionStatus(status: KubeObject, type: string): string | undefined {

@@ -1,6 +1,7 @@
 import type { IndexedObject } from './manifest-index';
+import type { Rule } from './rule';
 import { asObject, asString, describeRef, finding } from './support';
-import type { Finding, Rule, SourceLocation } from './types';
+import type { Finding, SourceLocation } from './types';
 
 /**
  * Two objects with the same identity: API group (not version: `apps/v1` and `apps/v1beta2` name the same resource),

@@ -1,11 +1,12 @@
 // runRules: index the input once, run the chosen rules over it, mark suppressed findings, sort.
 import { RULES } from './all';
 import { ManifestIndex } from './manifest-index';
+import type { Rule } from './rule';
 import { compareSeverity } from './severity';
 import { refKey } from './support';
 import { suppressionOf } from './suppression';
 import { suppressionWithoutReason } from './suppression-without-reason';
-import type { Finding, Manifest, Rule } from './types';
+import type { Finding, Manifest } from './types';
 
 export interface RunOptions {
   /** Run only these rule ids. */

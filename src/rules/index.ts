@@ -8,4 +8,5 @@ export { CONTENT_KINDS, identityOf, isContentKind } from './kinds-read';
 export { SEVERITIES, compareSeverity, isAtLeast, isSeverity } from './severity';
 export { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from './suppression';
 export { BLOCKS_DRAINS_REASON_ANNOTATION } from './pdb-blocks-drains';
-export type { Finding, KubeObject, Manifest, ObjectRef, Rule, Severity, SourceLocation } from './types';
+export type { Finding, KubeObject, Manifest, ObjectRef, Severity, SourceLocation } from './types';
+export type { Rule } from './rule';

@@ -1,6 +1,7 @@
 import { allContainers } from './manifest-index';
+import type { Rule } from './rule';
 import { asArray, asObject, asString, describeRef, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /**
  * Names that hold a credential: *PASSWORD*, *PASSWD*, *_PWD (MYSQL_PWD, but not PWD, the working directory), *_PASS

@@ -1,6 +1,7 @@
 import { isSingleWriter, pdbSelections } from './pdb';
+import type { Rule } from './rule';
 import { asObject, asString, describeRef, describeRefs, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 import { scaledIntOrPercent } from '../core/int-or-percent';
 
 /** The annotation that turns this rule's warning into an info: a reason for blocking drains on purpose. */

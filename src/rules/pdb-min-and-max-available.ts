@@ -1,5 +1,6 @@
+import type { Rule } from './rule';
 import { describeRef, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** A budget that sets both minAvailable and maxUnavailable, which the API server refuses. */
 export const pdbMinAndMaxAvailable: Rule = {

@@ -1,6 +1,7 @@
 import { pdbSelections } from './pdb';
+import type { Rule } from './rule';
 import { describeRef, finding, isObject } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** A budget whose selector matches no pod of the input: it protects nothing. */
 export const pdbSelectsNothing: Rule = {

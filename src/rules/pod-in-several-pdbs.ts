@@ -1,8 +1,9 @@
 import type { PodTemplate } from './manifest-index';
 import type { PdbSelection } from './pdb';
 import { pdbSelections } from './pdb';
+import type { Rule } from './rule';
 import { describeRef, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /**
  * Pods that two or more PodDisruptionBudgets select cannot be evicted at all: the eviction API answers

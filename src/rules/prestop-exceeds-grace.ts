@@ -1,5 +1,6 @@
+import type { Rule } from './rule';
 import { asArray, asNumber, asObject, asString, describeRef, finding, isObject } from './support';
-import type { Finding, KubeObject, Rule } from './types';
+import type { Finding, KubeObject } from './types';
 
 const DEFAULT_GRACE_SECONDS = 30;
 /** pg_ctl's own default wait (`-t`, or the PGCTLTIMEOUT environment variable). */

@@ -1,5 +1,6 @@
+import type { Rule } from './rule';
 import { describeRef, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** One row of the table: an apiVersion and the kinds it no longer serves. */
 interface Removal {

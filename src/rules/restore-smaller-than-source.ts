@@ -1,6 +1,7 @@
 import type { IndexedObject, ManifestIndex } from './manifest-index';
+import type { Rule } from './rule';
 import { asArray, asObject, asString, describeRef, finding, isObject, quantityBytes } from './support';
-import type { Finding, KubeObject, ObjectRef, Rule } from './types';
+import type { Finding, KubeObject, ObjectRef } from './types';
 
 const SNAPSHOT_GROUP = 'snapshot.storage.k8s.io';
 

@@ -1,6 +1,7 @@
 import { deadlockingSurge } from './rolling-update';
+import type { Rule } from './rule';
 import { accessModesOf, describeRef, describeRefs, finding, isRwop, RWO } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** RWO: the same rollout deadlocks when the new pod lands on another node. */
 export const rwoRollingUpdateSurge: Rule = {

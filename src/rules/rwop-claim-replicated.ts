@@ -1,6 +1,7 @@
 import type { IndexedObject, ManifestIndex } from './manifest-index';
+import type { Rule } from './rule';
 import { asNumber, asObject, describeRef, describeRefs, finding, RWOP_PENDING } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** More than one pod of one workload wants the same RWOP claim. */
 export const rwopClaimReplicated: Rule = {

@@ -1,6 +1,7 @@
 import { distinctWorkloads } from './manifest-index';
+import type { Rule } from './rule';
 import { describeRef, describeRefs, finding, RWOP_PENDING } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** A second workload on an RWOP claim: its pod hangs Pending. */
 export const rwopClaimShared: Rule = {

@@ -1,5 +1,6 @@
+import type { Rule } from './rule';
 import { asObject, describeRef, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** A CronJob that lets its runs overlap while each run mounts the same ReadWriteOncePod claim. */
 export const rwopCronjobOverlap: Rule = {

@@ -1,6 +1,7 @@
 import type { ManifestIndex } from './manifest-index';
+import type { Rule } from './rule';
 import { asArray, asObject, asString, describeRef, finding, isObject, isRwop } from './support';
-import type { Finding, KubeObject, ObjectRef, Rule } from './types';
+import type { Finding, KubeObject, ObjectRef } from './types';
 import { csiMigrationOf, inTreeProvisionerAdvice, isInTreeProvisioner } from '../core/csi-drivers';
 
 /**

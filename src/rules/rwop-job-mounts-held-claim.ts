@@ -1,6 +1,7 @@
 import { distinctWorkloads } from './manifest-index';
+import type { Rule } from './rule';
 import { describeRef, describeRefs, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
 

@@ -1,5 +1,6 @@
+import type { Rule } from './rule';
 import { accessModesOf, asArray, asObject, asString, describeRef, finding, isObject, RWOP } from './support';
-import type { Finding, KubeObject, ObjectRef, Rule } from './types';
+import type { Finding, KubeObject, ObjectRef } from './types';
 
 /** The API server rejects ReadWriteOncePod next to any other mode. */
 export const rwopMixedAccessModes: Rule = {

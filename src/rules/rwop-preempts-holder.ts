@@ -1,7 +1,8 @@
 import { distinctWorkloads } from './manifest-index';
 import type { ManifestIndex, PodTemplate } from './manifest-index';
+import type { Rule } from './rule';
 import { asNumber, asString, describeRef, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
 

@@ -1,6 +1,7 @@
 import { deadlockingSurge } from './rolling-update';
+import type { Rule } from './rule';
 import { describeRef, describeRefs, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** RWOP: a surging rollout can never finish. */
 export const rwopRollingUpdateSurge: Rule = {

@@ -1,7 +1,8 @@
 import type { IndexedObject } from './manifest-index';
+import type { Rule } from './rule';
 import { storageClassOf } from './rwop-in-tree-provisioner';
 import { asObject, asString, describeRef, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 import { inTreeReplacement, isInTreeProvisioner } from '../core/csi-drivers';
 
 const SNAPSHOT_GROUP = 'snapshot.storage.k8s.io';

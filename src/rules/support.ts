@@ -1,5 +1,6 @@
 // Small helpers shared by the rules: reading untrusted JSON, naming objects, access modes, int-or-percent values.
-import type { Finding, KubeObject, ObjectRef, Rule, Severity } from './types';
+import type { Rule } from './rule';
+import type { Finding, KubeObject, ObjectRef, Severity } from './types';
 
 export const RWOP = 'ReadWriteOncePod';
 export const RWO = 'ReadWriteOnce';

@@ -1,6 +1,7 @@
+import type { Rule } from './rule';
 import { describeRef, finding } from './support';
 import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION, suppressionOf } from './suppression';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** The engine's own rule: a suppression must say why. */
 export const suppressionWithoutReason: Rule = {

@@ -1,5 +1,4 @@
 // The rules engine's vocabulary. Pure data types: no cdk8s, no constructs.
-import type { ManifestIndex } from './manifest-index';
 import type { KubeObject, Manifest, SourceLocation } from '../core/manifest';
 
 export type { KubeObject, Manifest, SourceLocation };
@@ -28,13 +27,3 @@ export interface Finding {
   readonly suppressed?: { readonly reason: string };
 }
 
-export interface Rule {
-  /** kebab-case; the file `src/rules/<id>.ts` holds the rule. */
-  readonly id: string;
-  readonly severity: Severity;
-  /** One line: what the rule finds. */
-  readonly summary: string;
-  /** One or two sentences: how to fix it. */
-  readonly remediation: string;
-  check(index: ManifestIndex): Finding[];
-}

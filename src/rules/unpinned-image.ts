@@ -1,6 +1,7 @@
 import { allContainers } from './manifest-index';
+import type { Rule } from './rule';
 import { asString, describeRef, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** An image that can change under a running workload, such as `bitnami/kubectl:latest`. */
 export const unpinnedImage: Rule = {

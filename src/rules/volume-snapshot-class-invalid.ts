@@ -1,5 +1,6 @@
+import type { Rule } from './rule';
 import { asObject, describeRef, finding } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 import { isCsiDriverName } from '../core/names';
 
 /** A VolumeSnapshotClass without its required top-level fields. */

@@ -1,5 +1,6 @@
+import type { Rule } from './rule';
 import { asObject, describeRef, finding, isObject } from './support';
-import type { Finding, Rule } from './types';
+import type { Finding } from './types';
 
 /** What the snapshot.storage.k8s.io/v1 CRD's schema and CEL rules reject. */
 export const volumeSnapshotInvalid: Rule = {
