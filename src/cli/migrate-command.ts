@@ -4,9 +4,11 @@ import { EXIT_FINDINGS, EXIT_OK, parseCommandArgs } from './command';
 import { UsageError } from './errors';
 import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } from './input-limit';
 import type { CliIO } from './main';
-import type { MigrationPath, MigrationPlan, PlanCheck, StepEffect } from './migrate';
-import { isObjectName, planMigration, REPLICAS_ANNOTATION, REPLICAS_JSONPATH } from './migrate';
+import { planMigration } from './migrate';
+import type { MigrationPath, MigrationPlan, PlanCheck, StepEffect } from './migration-plan';
+import { REPLICAS_ANNOTATION, REPLICAS_JSONPATH } from './migration-plan';
 import { readManifestInputs } from './read-inputs';
+import { isDns1123Subdomain } from '../core/names';
 import { shellComment, shellQuote } from '../core/shell';
 
 const FORMATS = ['text', 'json'] as const;
@@ -128,7 +130,7 @@ function parseMigrateArgs(args: readonly string[]): MigrateArgs {
     throw new UsageError(`"${namespace}" is not a namespace name (lowercase letters, digits and "-", at most 63)`);
   }
   for (const [what, name] of [['claim', claim], ['--snapshot-class', values['snapshot-class']], ['--snapshot-name', values['snapshot-name']]] as const) {
-    if (name !== undefined && !isObjectName(name)) {
+    if (name !== undefined && !isDns1123Subdomain(name)) {
       throw new UsageError(`${what} "${name}" is not an object name (lowercase letters, digits, "-" and ".", at most 253)`);
     }
   }

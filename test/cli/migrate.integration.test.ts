@@ -8,9 +8,9 @@ import { Size, Yaml } from 'cdk8s';
 import * as YAML from 'yaml';
 import { rwop } from './support';
 import { ExclusiveVolume, VolumeDataSource, VolumeSnapshot, VolumeSnapshotClass, VolumeSnapshotSource } from '../../src';
-import type { MigrationPlan } from '../../src/cli/migrate';
-import { quantityBytes } from '../../src/cli/migrate';
+import type { MigrationPlan } from '../../src/cli/migration-plan';
 import { runRules } from '../../src/rules/engine';
+import { quantityBytes } from '../../src/rules/support';
 import { expectValidManifests } from '../harness';
 import { synthValid, testChart } from '../volumes/support';
 
