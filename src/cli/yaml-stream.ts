@@ -53,7 +53,7 @@ export function readYamlStream(text: string, maxDepth: number): StreamPart[] | u
     const group = segments.slice(first, last + 1);
     const [from, to] = [group[0].start, group[group.length - 1].end];
     // An anchor is the only way to an alias; aliases are expanded (and counted) by the careful reader. A lone CR is a
-    // line break to js-yaml, where the segments see none: such text is read a document at a time, as it always was.
+    // line break to js-yaml, where the segments see none: such text is read a document at a time.
     const readAlone = mayDefineAnchor(text, ampersands, from, to) || hasLoneCarriageReturn(text, carriageReturns, from, to);
     const together = readAlone ? undefined : readTogether(text, group, maxDepth);
     const read = together ?? readEach(text, group, ampersands, maxDepth);
@@ -65,9 +65,9 @@ export function readYamlStream(text: string, maxDepth: number): StreamPart[] | u
 }
 
 /**
- * The most characters of the stream that js-yaml reads at once. js-yaml reads a copy of its text, of which the
- * strings it returns are slices: a bounded group keeps that copy small, and its cost is paid once a group, not once
- * a document.
+ * The most characters of the stream that js-yaml reads at once (unless one document is longer). js-yaml reads a copy
+ * of its text: a small one is freed young, before the garbage collector moves it to the old generation, and the cost
+ * of a call is paid once a group instead of once a document.
  */
 const GROUP_SIZE = 65_536;
 
