@@ -73,7 +73,7 @@ export function parseManifests(text: string, file: string): Manifest[] {
 }
 
 function parseYamlManifests(text: string, file: string): Manifest[] {
-  const parts = readYamlStream(text);
+  const parts = readYamlStream(text, MAX_NESTING_DEPTH);
   if (parts === undefined) return parseYamlCarefully(text, file);
   const manifests: Manifest[] = [];
   for (const part of parts) {
@@ -85,8 +85,8 @@ function parseYamlManifests(text: string, file: string): Manifest[] {
       }
       continue;
     }
-    const { value, line, itemLines } = part.read;
-    if (nestingBeyondLimit(value)) throw new InputError(file, line, TOO_DEEP);
+    const { value, line, itemLines, tooDeep } = part.read;
+    if (tooDeep) throw new InputError(file, line, TOO_DEEP);
     collect(value, { file, line }, itemLines ? { line: (i) => itemLines[i], of: () => NO_ITEM_LINES } : NO_ITEM_LINES, manifests);
   }
   return manifests;

@@ -2,8 +2,9 @@
 // are large (a `kubectl get -o yaml` dump of a cluster, the rendered output of many Helm charts), and the YAML
 // library that reports positions builds a full document model for every object, which costs about ten times what
 // js-yaml takes to read the same text. Kubernetes objects need no positions beyond the line where each one starts
-// (and where each item of a List starts), so the stream is cut at its document markers, each document is read by
-// js-yaml with the plain scalars as kubectl reads them, and the lines come from the text itself.
+// (and where each item of a List starts), so the stream is cut at its document markers, the documents are read by
+// js-yaml with the plain scalars as kubectl reads them (a group of them at a time, each document paired with the
+// segment it was cut from), and the lines come from the text itself.
 //
 // Whatever this reader cannot decide on its own goes to the careful reader (the caller's fallback): a document that
 // may define anchors (aliases must be counted, so that an alias bomb is refused), a List whose items it cannot locate exactly,
@@ -20,6 +21,8 @@ export interface StreamDocument {
   readonly line: number;
   /** For a List (`items:` at the top level, one item per `- ` at one indentation), the line of each item. */
   readonly itemLines?: readonly number[];
+  /** Set when the value nests deeper than the reader was told to accept (it is then not to be used). */
+  readonly tooDeep?: boolean;
 }
 
 /** A document this reader leaves to the careful reader: its text and the line its text starts on. */
@@ -34,48 +37,172 @@ export type StreamPart = { readonly read: StreamDocument } | { readonly deferred
 
 /**
  * The documents of `text` in order, or undefined when the stream as a whole needs the careful reader (directives,
- * or text that js-yaml rejects: then the careful reader reports the error with its position).
+ * or text that js-yaml rejects: then the careful reader reports the error with its position). A document whose
+ * mappings and sequences nest deeper than `maxDepth` levels is marked `tooDeep`.
  */
-export function readYamlStream(text: string): StreamPart[] | undefined {
+export function readYamlStream(text: string, maxDepth: number): StreamPart[] | undefined {
   // `%YAML` and `%TAG` directives change how the documents are read: rare in manifests, left to the careful reader.
   if (hasDirective(text)) return undefined;
+  const segments = documentSegments(text);
+  const ampersands = new CharacterFinder(text, '&');
+  const carriageReturns = new CharacterFinder(text, '\r');
   const parts: StreamPart[] = [];
-  for (const segment of documentSegments(text)) {
-    const content = firstContentLine(segment.text);
-    if (content === undefined) continue;
-    // An anchor is the only way to an alias; aliases are expanded (and counted) by the careful reader.
-    if (mayDefineAnchor(segment.text)) {
-      parts.push({ deferred: { text: segment.text, firstLine: segment.firstLine } });
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = jsYaml.load(segment.text, { schema: kubectlSchema() });
-    } catch {
-      // The careful reader reports the problem with its line and column.
-      return undefined;
-    }
-    // A document that is only `~` or `null`: kubectl skips it too.
-    if (value === null || value === undefined) continue;
-    const line = segment.firstLine + content;
-    if (!isList(value)) {
-      parts.push({ read: { value, line } });
-      continue;
-    }
-    const itemLines = listItemLines(segment.text, segment.firstLine);
-    if (itemLines === undefined || itemLines.length !== value.items.length || value.items.some(isList)) {
-      parts.push({ deferred: { text: segment.text, firstLine: segment.firstLine } });
-    } else {
-      parts.push({ read: { value, line, itemLines } });
-    }
+  for (let first = 0; first < segments.length;) {
+    let last = first;
+    while (last + 1 < segments.length && segments[last + 1].end - segments[first].start <= GROUP_SIZE) last++;
+    const group = segments.slice(first, last + 1);
+    const [from, to] = [group[0].start, group[group.length - 1].end];
+    // An anchor is the only way to an alias; aliases are expanded (and counted) by the careful reader. A lone CR is a
+    // line break to js-yaml, where the segments see none: such text is read a document at a time.
+    const readAlone = mayDefineAnchor(text, ampersands, from, to) || hasLoneCarriageReturn(text, carriageReturns, from, to);
+    const together = readAlone ? undefined : readTogether(text, group, maxDepth);
+    const read = together ?? readEach(text, group, ampersands, maxDepth);
+    if (read === undefined) return undefined;
+    for (const part of read) parts.push(part);
+    first = last + 1;
   }
   return parts;
 }
 
+/**
+ * The most characters of the stream that js-yaml reads at once (unless one document is longer). js-yaml reads a copy
+ * of its text: a small one is freed young, before the garbage collector moves it to the old generation, and the cost
+ * of a call is paid once a group instead of once a document.
+ */
+const GROUP_SIZE = 65_536;
+
+/**
+ * The documents of `group` (consecutive segments) read by one js-yaml call over their text; undefined when js-yaml
+ * rejects the text or does not see the documents the segments hold. Each document's top node must start exactly
+ * where its segment's content starts (at the start of a line), and each segment with content must hold one: then
+ * js-yaml split the text where the segments split it, and every document is read as on its own.
+ */
+function readTogether(text: string, group: readonly Segment[], maxDepth: number): StreamPart[] | undefined {
+  const from = group[0].start;
+  const nodeStarts: number[] = [];
+  let depth = 0;
+  let values: unknown[];
+  try {
+    values = jsYaml.loadAll(text.slice(from, group[group.length - 1].end), null, {
+      schema: kubectlSchema(),
+      listener: (event, state) => {
+        if (event === 'close') depth--;
+        else if (depth++ === 0) nodeStarts.push(from + state.position);
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  if (nodeStarts.length !== values.length) return undefined;
+  const parts: StreamPart[] = [];
+  let next = 0;
+  for (let i = 0; i < values.length; i++) {
+    const at = nodeStarts[i];
+    for (; next < group.length && group[next].end <= at; next++) {
+      if (group[next].contentStart >= 0) return undefined; // content js-yaml read in another document
+    }
+    const segment = group[next] as Segment | undefined;
+    const value = values[i];
+    if (segment === undefined || at < segment.start) {
+      // An empty document after a marker (`---` right before another): nothing to pair.
+      if (value !== null && value !== undefined) return undefined;
+      continue;
+    }
+    // A scalar at the top (a block scalar at column 0 may run past a marker) is no object anyway: read it alone.
+    if (at !== segment.contentStart || (value !== null && typeof value !== 'object')) return undefined;
+    next++;
+    const part = documentPart(text, segment, value, maxDepth);
+    if (part !== undefined) parts.push(part);
+  }
+  for (; next < group.length; next++) if (group[next].contentStart >= 0) return undefined;
+  return parts;
+}
+
+/** The documents of `group`, each read by js-yaml on its own; undefined when js-yaml rejects one. */
+function readEach(text: string, group: readonly Segment[], ampersands: CharacterFinder, maxDepth: number): StreamPart[] | undefined {
+  const parts: StreamPart[] = [];
+  for (const segment of group) {
+    if (segment.contentStart < 0) continue;
+    if (mayDefineAnchor(text, ampersands, segment.start, segment.end)) {
+      parts.push({ deferred: deferredDocument(text, segment) });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = jsYaml.load(text.slice(segment.start, segment.end), { schema: kubectlSchema() });
+    } catch {
+      // The careful reader reports the problem with its line and column.
+      return undefined;
+    }
+    const part = documentPart(text, segment, value, maxDepth);
+    if (part !== undefined) parts.push(part);
+  }
+  return parts;
+}
+
+/** What the stream holds for a segment read as `value`: nothing for a null document, and a List without the lines of its items deferred. */
+function documentPart(text: string, segment: Segment, value: unknown, maxDepth: number): StreamPart | undefined {
+  // A document that is only `~` or `null`: kubectl skips it too.
+  if (value === null || value === undefined) return undefined;
+  if (nestsBeyondSharingStrings(value, maxDepth)) return { read: { value, line: segment.contentLine, tooDeep: true } };
+  if (!isList(value)) return { read: { value, line: segment.contentLine } };
+  const itemLines = listItemLines(text.slice(segment.start, segment.end), segment.firstLine);
+  if (itemLines === undefined || itemLines.length !== value.items.length || value.items.some(isList)) {
+    return { deferred: deferredDocument(text, segment) };
+  }
+  return { read: { value, line: segment.contentLine, itemLines } };
+}
+
+function deferredDocument(text: string, segment: Segment): DeferredDocument {
+  return { text: text.slice(segment.start, segment.end), firstLine: segment.firstLine };
+}
+
+/**
+ * Whether `value` nests deeper than `depthLeft` levels of mappings and sequences, with each of its strings made V8's
+ * shared copy on the way (one walk for both, over every value read; the recursion stops at `depthLeft`). js-yaml's
+ * strings are slices of its copy of the text it read (V8 slices strings of 13 characters and more), and one of them
+ * kept by the objects (a name, an image) would keep that whole text alive: as much memory again as the input. Shared,
+ * the strings hold nothing else, and a value written many times (`v1`, an image, a label) is held once.
+ */
+function nestsBeyondSharingStrings(value: unknown, depthLeft: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depthLeft === 0) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) {
+      if (typeof child === 'string') share(child);
+      else if (nestsBeyondSharingStrings(child, depthLeft - 1)) return true;
+    }
+  } else {
+    for (const key in value) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === 'string') share(child);
+      else if (nestsBeyondSharingStrings(child, depthLeft - 1)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Makes `text` V8's shared copy of its characters (the one property names use): looking a string up as a property
+ * name turns it into a reference to that copy, made if there is none yet, which the garbage collector then puts in
+ * its place. Nothing but memory depends on it.
+ */
+function share(text: string): void {
+  text in NO_PROPERTIES;
+}
+
+const NO_PROPERTIES: object = Object.freeze(Object.create(null));
+
+/** The text between document markers, as offsets into the stream. */
 interface Segment {
-  readonly text: string;
+  readonly start: number;
+  readonly end: number;
   /** 1-based line of the segment's first line in the stream. */
   readonly firstLine: number;
+  /** Where the segment's first line that is neither blank nor a comment starts (its start for the marker's line); -1 if none. */
+  readonly contentStart: number;
+  /** 1-based line of that line in the stream. */
+  readonly contentLine: number;
 }
 
 /**
@@ -86,15 +213,20 @@ function documentSegments(text: string): Segment[] {
   const segments: Segment[] = [];
   let start = 0;
   let startLine = 1;
+  const add = (end: number) => {
+    const contentStart = firstContentLineStart(text, start, end);
+    const contentLine = contentStart < 0 ? 0 : startLine + countNewlines(text, start, contentStart);
+    segments.push({ start, end, firstLine: startLine, contentStart, contentLine });
+  };
   for (let lineStart = 0; lineStart < text.length; lineStart = lineEnd(text, lineStart) + 1) {
     const marker = documentMarkerAt(text, lineStart);
     if (marker === undefined) continue;
-    segments.push({ text: text.slice(start, lineStart), firstLine: startLine });
+    add(lineStart);
     startLine += countNewlines(text, start, lineStart);
     // After `...` nothing but comments may follow on its line; after `---` the document may begin on the same line.
     start = marker === '---' ? lineStart + 3 : lineEnd(text, lineStart);
   }
-  segments.push({ text: text.slice(start), firstLine: startLine });
+  add(text.length);
   return segments;
 }
 
@@ -119,18 +251,46 @@ function documentMarkerAt(text: string, index: number): string | undefined {
 }
 
 /**
- * Whether `text` may define an anchor: a `&` where a node can start, that is first on its line or after `:`, `-`,
- * `?`, `[`, `{`, `,` or a tag (`!name`). A `&` after other text, such as `a && b` in a shell command (quoted, plain
- * or in a block scalar), cannot start a node. In doubt (`"x: &y"` in quotes, a comment) the answer is yes.
+ * Whether `text` from `from` to `to` may define an anchor: a `&` where a node can start, that is first on its line or
+ * after `:`, `-`, `?`, `[`, `{`, `,` or a tag (`!name`). A `&` after other text, such as `a && b` in a shell command
+ * (quoted, plain or in a block scalar), cannot start a node. In doubt (`"x: &y"` in quotes, a comment) the answer is yes.
  */
-function mayDefineAnchor(text: string): boolean {
-  for (let i = text.indexOf('&'); i >= 0; i = text.indexOf('&', i + 1)) {
+function mayDefineAnchor(text: string, ampersands: CharacterFinder, from: number, to: number): boolean {
+  for (let i = ampersands.next(from); i >= 0 && i < to; i = ampersands.next(i + 1)) {
     let before = i - 1;
-    while (before >= 0 && isSpaceOrTab(text.charCodeAt(before))) before--;
-    if (before < 0 || NODE_START_AFTER.includes(text[before])) return true;
+    while (before >= from && isSpaceOrTab(text.charCodeAt(before))) before--;
+    if (before < from || NODE_START_AFTER.includes(text[before])) return true;
     let word = before;
-    while (word > 0 && !isBlank(text.charCodeAt(word - 1))) word--;
+    while (word > from && !isBlank(text.charCodeAt(word - 1))) word--;
     if (text[word] === '!') return true;
+  }
+  return false;
+}
+
+/**
+ * Where a character is in a text, at or after an offset. indexOf has no end: asked for each part of a text without
+ * the character, it would search to the end every time. The last answer holds for every offset up to it.
+ */
+class CharacterFinder {
+  private askedFrom = 0;
+  private found: number;
+
+  constructor(private readonly text: string, private readonly character: string) {
+    this.found = text.indexOf(character);
+  }
+
+  /** The offset of the first occurrence at or after `offset`; -1 if none. */
+  next(offset: number): number {
+    if (offset < this.askedFrom || (this.found >= 0 && offset > this.found)) this.found = this.text.indexOf(this.character, offset);
+    this.askedFrom = offset;
+    return this.found;
+  }
+}
+
+/** Whether `text` from `from` to `to` holds a CR that is not followed by LF. */
+function hasLoneCarriageReturn(text: string, carriageReturns: CharacterFinder, from: number, to: number): boolean {
+  for (let i = carriageReturns.next(from); i >= 0 && i < to; i = carriageReturns.next(i + 1)) {
+    if (text.charCodeAt(i + 1) !== 10) return true;
   }
   return false;
 }
@@ -146,18 +306,25 @@ function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
-/** 0-based index, within `text`, of its first line that is neither blank nor a comment; undefined if none. */
-function firstContentLine(text: string): number | undefined {
-  let line = 0;
-  let index = 0;
-  while (index <= text.length) {
-    const end = lineEnd(text, index);
-    const trimmed = text.slice(index, end).trim();
-    if (trimmed !== '' && !trimmed.startsWith('#')) return line;
-    index = end + 1;
-    line++;
+/** Where the first line from `from` (up to `to`) that is neither blank nor a comment starts; -1 if none. */
+function firstContentLineStart(text: string, from: number, to: number): number {
+  for (let lineStart = from; lineStart < to;) {
+    const end = Math.min(lineEnd(text, lineStart), to);
+    if (!isBlankOrComment(text, lineStart, end)) return lineStart;
+    lineStart = end + 1;
   }
-  return undefined;
+  return -1;
+}
+
+/** Whether the line from `from` to `to` is empty once trimmed (of what String.trim removes) or starts with `#` then. */
+function isBlankOrComment(text: string, from: number, to: number): boolean {
+  let i = from;
+  for (; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || (code >= 9 && code <= 13)) continue;
+    if (code < 128 || !/\s/.test(text[i])) break;
+  }
+  return i === to || text.charCodeAt(i) === 35 /* # */;
 }
 
 /**

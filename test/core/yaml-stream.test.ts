@@ -2,7 +2,7 @@
 // objects with the same YAML 1.1 scalars, at the same lines. Whatever it cannot decide, it hands over.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseManifests, parseYamlCarefully } from '../../src/core/parse-manifests';
+import { MAX_NESTING_DEPTH, parseManifests, parseYamlCarefully } from '../../src/core/parse-manifests';
 import { readYamlStream } from '../../src/core/yaml-stream';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -38,7 +38,7 @@ describe('the fast YAML reader', () => {
 
   test.each(files)('%s: the same objects at the same lines as the careful reader', (file) => {
     const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
-    expect(readYamlStream(text)).toBeDefined();
+    expect(readYamlStream(text, MAX_NESTING_DEPTH)).toBeDefined();
     expectSameAsCareful(text);
   });
 
@@ -73,9 +73,9 @@ describe('the fast YAML reader', () => {
 
   test('a `%` that does not start a line is no directive: the stream is read fast', () => {
     const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  strategy:\n    rollingUpdate: {maxSurge: 25%}\n';
-    expect(readYamlStream(text)).toBeDefined();
+    expect(readYamlStream(text, MAX_NESTING_DEPTH)).toBeDefined();
     expectSameAsCareful(text);
-    expect(readYamlStream(`# a comment\r%YAML 1.1\n---\n${text}`)).toBeUndefined();
+    expect(readYamlStream(`# a comment\r%YAML 1.1\n---\n${text}`, MAX_NESTING_DEPTH)).toBeUndefined();
   });
 
   test('a `kubectl get -o yaml` List: each item at the line of its dash, at any indentation', () => {
@@ -135,7 +135,7 @@ describe('the fast YAML reader', () => {
     ];
     for (const body of fast) {
       const text = head + body + '\n';
-      expect(readYamlStream(text)!.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['fast']);
+      expect(readYamlStream(text, MAX_NESTING_DEPTH)!.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['fast']);
       expectSameAsCareful(text);
     }
     const anchored = [
@@ -143,9 +143,9 @@ describe('the fast YAML reader', () => {
       'm: {a: &x v, b: *x}', 'm: {a:&x v}', '&k key: v', '? &k key\n: v', 'x: "not: &an anchor"', 'l: [a,&x v]',
     ];
     for (const body of anchored) {
-      expect(readYamlStream(head + body + '\n')!.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['careful']);
+      expect(readYamlStream(head + body + '\n', MAX_NESTING_DEPTH)!.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['careful']);
     }
-    expect(readYamlStream('--- &x\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n')!.map((part) => 'deferred' in part)).toEqual([true]);
+    expect(readYamlStream('--- &x\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n', MAX_NESTING_DEPTH)!.map((part) => 'deferred' in part)).toEqual([true]);
   });
 
   test('a document with anchors goes to the careful reader, lines counted from the stream; the others stay fast', () => {
@@ -156,16 +156,46 @@ describe('the fast YAML reader', () => {
       '---',
       'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', // 11
     ].join('\n');
-    const parts = readYamlStream(text)!;
+    const parts = readYamlStream(text, MAX_NESTING_DEPTH)!;
     expect(parts.map((part) => ('deferred' in part ? 'careful' : 'fast'))).toEqual(['fast', 'careful', 'fast']);
     expect(parseManifests(text, 'in.yaml').map((m) => [m.object.metadata.name, m.source?.line])).toEqual([['a', 1], ['b', 5], ['c', 11]]);
     expectSameAsCareful(text);
   });
 
   test('directives, and text that js-yaml rejects, go to the careful reader whole', () => {
-    expect(readYamlStream('%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n')).toBeUndefined();
-    expect(readYamlStream('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n')).toBeUndefined();
-    expect(readYamlStream('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n')).toBeUndefined();
+    expect(readYamlStream('%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n', MAX_NESTING_DEPTH)).toBeUndefined();
+    expect(readYamlStream('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n', MAX_NESTING_DEPTH)).toBeUndefined();
+    expect(readYamlStream('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n', MAX_NESTING_DEPTH)).toBeUndefined();
     expect(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n', 'd.yaml')).toThrow(/^d\.yaml:3: duplicate key "kind" \(column 1\)/);
+  });
+
+  test('a stream of many documents, read in groups, keeps each object at its line (empty, null and comment-only documents between)', () => {
+    const documents: string[] = [];
+    for (let i = 0; documents.join('\n---\n').length < 300_000; i++) {
+      const extra = ['', '# a comment\n', '\n\n', '---\n', '~\n---\n', '# only a comment\n---\n'][i % 6];
+      documents.push(`${extra}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${i}\n  labels: {app.kubernetes.io/name: application-number-${i % 7}}\ndata:\n  enabled: yes\n  mode: 0755\n`);
+    }
+    const text = documents.join('---\n');
+    const manifests = parseManifests(text, 'in.yaml');
+    expect(manifests).toHaveLength(documents.length);
+    const lines = text.split('\n');
+    for (const [i, manifest] of manifests.entries()) {
+      expect(lines[manifest.source!.line! - 1]).toBe('apiVersion: v1');
+      expect(manifest.object.metadata.name).toBe(`config-${i}`);
+    }
+    expect(manifests[0].object.data).toEqual({ enabled: true, mode: 0o755 });
+    expectSameAsCareful(text);
+  });
+
+  test('line breaks that js-yaml sees and the split does not (a lone CR) leave the documents to be read one by one', () => {
+    const text = 'apiVersion: v1\rkind: ConfigMap\rmetadata: {name: a}\r---\rapiVersion: v1\rkind: Secret\rmetadata: {name: b}\r';
+    expect(() => parseManifests(text, 'cr.yaml')).toThrow(/^cr\.yaml/);
+    expect(() => parseYamlCarefully(text, 'cr.yaml')).toThrow(/^cr\.yaml/);
+  });
+
+  test('a document too deep for the limit is refused at its line in a stream', () => {
+    const deep = `${'['.repeat(300)}${']'.repeat(300)}`;
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\nx: ${deep}\n`;
+    expect(() => parseManifests(text, 'deep.yaml')).toThrow(/^deep\.yaml:5: nested deeper than 256 levels/);
   });
 });
