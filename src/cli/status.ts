@@ -1,11 +1,11 @@
 // `rwop status`, the pure half: a live cluster dump (`kubectl get pods,pvc,pv,storageclasses,nodes,events -A -o json`)
 // in, one report per ReadWriteOncePod claim out: who holds it, who waits for it and why, which holder is stuck, and
 // what to do (the usual monitoring and troubleshooting steps, automated). No I/O, no clock: `now` is given.
-import { WorkloadOwners, controllerOf } from './workload-owners';
+import { WorkloadOwners } from './workload-owners';
 import { inTreeProvisionerAdvice, isInTreeProvisioner } from '../core/csi-drivers';
 import { ManifestIndex } from '../rules/manifest-index';
 import type { IndexedObject } from '../rules/manifest-index';
-import { accessModesOf, asArray, asNumber, asObject, asString, isObject, RWOP } from '../rules/support';
+import { accessModesOf, asArray, asNumber, asObject, asString, controllerOf, isObject, RWOP } from '../rules/support';
 import type { KubeObject, Manifest } from '../rules/types';
 
 /** The stable substring of the scheduler's (both wordings) and the kubelet's message about a held RWOP claim. */

@@ -1,7 +1,6 @@
 // Which workload a pod belongs to, from the owner references in a dump: used by `rwop status` and `rwop migrate`.
 import type { IndexedObject, ManifestIndex } from '../rules/manifest-index';
-import { asArray, asObject, asString } from '../rules/support';
-import type { KubeObject } from '../rules/types';
+import { asObject, asString, controllerOf } from '../rules/support';
 
 /** The ReplicaSets and Jobs of a dump, to name the workload a pod belongs to. */
 export class WorkloadOwners {
@@ -37,16 +36,6 @@ export class WorkloadOwners {
     }
     return `${controller.kind}/${controller.name}`;
   }
-}
-
-export function controllerOf(object: KubeObject): { kind: string; name: string } | undefined {
-  for (const raw of asArray(asObject(object.metadata).ownerReferences)) {
-    const owner = asObject(raw);
-    const kind = asString(owner.kind);
-    const name = asString(owner.name);
-    if (owner.controller === true && kind && name) return { kind, name };
-  }
-  return undefined;
 }
 
 /** Keeps the first object of a name: a dump that lists one twice names the same workload either way. */

@@ -3,7 +3,7 @@
 // The maps are nested (kind, namespace, name) rather than keyed by joined strings: a lookup then builds and hashes
 // no new string, which counts when a cluster dump has a hundred thousand objects.
 import { labelsOf, matchesSelector } from './label-selector';
-import { asArray, asNumber, asObject, asString, isObject, isRwop } from './support';
+import { asArray, asNumber, asObject, asString, controllerOf, isObject, isRwop } from './support';
 import type { KubeObject, Manifest, ObjectRef, SourceLocation } from './types';
 
 /** An input object, with the names the rules match on already read. */
@@ -411,15 +411,6 @@ function groupOf(apiVersion: string | undefined): string {
   return slash === -1 ? '' : apiVersion.slice(0, slash);
 }
 
-function controllerOf(object: KubeObject): { kind: string; name: string } | undefined {
-  for (const raw of asArray(asObject(object.metadata).ownerReferences)) {
-    const owner = asObject(raw);
-    const kind = asString(owner.kind);
-    const name = asString(owner.name);
-    if (owner.controller === true && kind && name) return { kind, name };
-  }
-  return undefined;
-}
 
 /** The input with every `kind: List` (or `XxxList` with `items`) replaced by its items, at any depth, in order. */
 function flattenLists(manifests: readonly Manifest[]): Manifest[] {

@@ -79,3 +79,14 @@ export function quantityBytes(quantity: string): number | undefined {
   const factor = match[2] ? factors[match[2]] : match[3] ? 10 ** Number(match[3]) : 1;
   return Number(match[1]) * factor;
 }
+
+/** The kind and name of the object's controller (`ownerReferences[].controller`), when it names one. */
+export function controllerOf(object: KubeObject): { kind: string; name: string } | undefined {
+  for (const raw of asArray(asObject(object.metadata).ownerReferences)) {
+    const owner = asObject(raw);
+    const kind = asString(owner.kind);
+    const name = asString(owner.name);
+    if (owner.controller === true && kind && name) return { kind, name };
+  }
+  return undefined;
+}
