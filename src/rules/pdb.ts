@@ -1,7 +1,7 @@
 // Shared by the PodDisruptionBudget rules.
 import { distinctWorkloads } from './manifest-index';
 import type { IndexedObject, ManifestIndex, PodTemplate } from './manifest-index';
-import { asArray, asObject } from './support';
+import { asArray, asObject, isObject } from './support';
 
 export interface PdbSelection {
   readonly pdb: IndexedObject;
@@ -19,7 +19,8 @@ export function pdbSelections(index: ManifestIndex): readonly PdbSelection[] {
   if (!selections) {
     selections = index.ofKind('PodDisruptionBudget').map((pdb) => {
       const spec = asObject(pdb.object.spec);
-      return { pdb, spec, templates: distinctWorkloads(index.podTemplatesSelectedBy(pdb.namespace, spec.selector)) };
+      const templates = selectsNoPod(pdb, spec) ? [] : index.podTemplatesSelectedBy(pdb.namespace, spec.selector);
+      return { pdb, spec, templates: distinctWorkloads(templates) };
     });
     SELECTIONS.set(index, selections);
   }
@@ -33,4 +34,17 @@ export function isSingleWriter(index: ManifestIndex, template: PodTemplate): boo
   if (template.workload.kind !== 'StatefulSet') return false;
   return asArray(asObject(template.workload.object.spec).volumeClaimTemplates)
     .some((claimTemplate) => asArray(asObject(asObject(claimTemplate).spec).accessModes).includes('ReadWriteOncePod'));
+}
+
+/**
+ * policy/v1beta1 read an empty selector as selecting no pod; policy/v1 reads it as every pod of the namespace.
+ * https://kubernetes.io/docs/tasks/run-application/configure-pdb/#arbitrary-controllers-and-selectors
+ */
+export function selectsNoPod(pdb: IndexedObject, spec: Record<string, any>): boolean {
+  return pdb.object.apiVersion === 'policy/v1beta1' && isEmptySelector(spec.selector);
+}
+
+function isEmptySelector(selector: unknown): boolean {
+  if (!isObject(selector)) return false;
+  return Object.keys(asObject(selector.matchLabels)).length === 0 && asArray(selector.matchExpressions).length === 0;
 }

@@ -21,6 +21,14 @@ describe(RULE, () => {
     expect(findings(RULE, deployment('postgres'), pdb('all', { maxUnavailable: 1, selector: {} }))).toEqual([]);
   });
 
+  test('an empty selector of a policy/v1beta1 budget selects nothing (policy/v1 reads it as every pod)', () => {
+    const old = { ...pdb('all', { maxUnavailable: 1, selector: {} }), apiVersion: 'policy/v1beta1' };
+    const found = findings(RULE, deployment('postgres'), old);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toMatch(/it is policy\/v1beta1, where an empty selector selects no pod/);
+    expect(findings(RULE, deployment('postgres'), { ...old, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'postgres' } } } })).toEqual([]);
+  });
+
   test('near miss: no workload in the PDB\'s namespace (a partial input)', () => {
     expect(findings(RULE, SEED_PDB)).toEqual([]);
     expect(findings(RULE, deployment('postgres', { namespace: 'db' }), SEED_PDB)).toEqual([]);
