@@ -22,7 +22,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // the lock file moved to the new version and the tests passing there.
   peerDeps: ['cdk8s-plus-27@2.9.5'],
   // The `rwop` CLI reads YAML at run time; a jsii package must bundle a runtime dependency that is not jsii. js-yaml
-  // reads large streams fast; yaml reads what needs positions and alias counting (see src/cli/yaml-stream.ts).
+  // reads large streams fast; yaml reads what needs positions and alias counting (see src/core/yaml-stream.ts).
   // ignore reads .rwopignore and --exclude patterns (gitignore syntax).
   deps: ['yaml@^2.6.0', 'js-yaml@^4.1.0', 'ignore@^7.0.5'],
   bundledDeps: ['yaml', 'js-yaml', 'ignore'],
@@ -78,21 +78,23 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // No import cycles: a module's dependencies must be understandable without the modules that depend on it.
 project.eslint?.addRules({ 'import/no-cycle': ['error', { maxDepth: 10 }] });
-// Layers, each importing only from those below it: src/core (pure: names, CSI drivers, rollouts, manifest parsing), then
-// src/rules, then the constructs (and src/internal, their helpers), with the command line and the validation plugin on
-// top, beside each other.
-const CONSTRUCT_DIRS = ['volumes', 'workloads', 'backups', 'monitoring', 'internal', 'errors'];
+// Layers, each importing only from those below it: src/core (no cdk8s, no command line: manifest parsing, names, CSI
+// drivers, rollouts), then src/rules, then the constructs (and src/internal, their helpers), with the command line and
+// the validation plugin on top, beside each other. Below the constructs nothing loads cdk8s, constructs, cdk8s-plus or
+// the generated src/imports: the command line and the plugin must run without the peers installed.
+const CONSTRUCT_DIRS = ['volumes', 'workloads', 'backups', 'monitoring', 'internal', 'errors', 'imports'];
+const PEERS = ['cdk8s', 'cdk8s-plus-27', 'constructs'].map((peer) => `./node_modules/${peer}`);
 const layer = (target: string, forbidden: string[], message: string) => ({
-  target: `./src/${target}`, from: forbidden.map((dir) => `./src/${dir}`), message,
+  target: `./src/${target}`, from: forbidden.map((dir) => (dir.startsWith('./') ? dir : `./src/${dir}`)), message,
 });
 project.eslint?.addRules({
   'import/no-restricted-paths': ['error', {
     zones: [
-      layer('core', ['rules', 'cli', 'plugin', ...CONSTRUCT_DIRS], 'src/core is the bottom layer: it imports nothing else of ours'),
-      layer('rules', ['cli', 'plugin', ...CONSTRUCT_DIRS], 'the rules build on src/core only'),
+      layer('core', ['rules', 'cli', 'plugin', ...CONSTRUCT_DIRS, ...PEERS], 'src/core is the bottom layer: it imports nothing else of ours, nor cdk8s'),
+      layer('rules', ['cli', 'plugin', ...CONSTRUCT_DIRS, ...PEERS], 'the rules build on src/core only, without cdk8s'),
       ...CONSTRUCT_DIRS.map((dir) => layer(dir, ['cli', 'plugin'], 'the constructs build on src/core and src/rules only')),
-      layer('cli', ['plugin', ...CONSTRUCT_DIRS], 'the command line builds on src/core and src/rules only'),
-      layer('plugin', ['cli', ...CONSTRUCT_DIRS], 'the validation plugin builds on src/core and src/rules only'),
+      layer('cli', ['plugin', ...CONSTRUCT_DIRS, ...PEERS], 'the command line builds on src/core and src/rules only, without cdk8s'),
+      layer('plugin', ['cli', ...CONSTRUCT_DIRS, ...PEERS], 'the validation plugin builds on src/core and src/rules only, without cdk8s'),
     ],
   }],
 });
@@ -160,6 +162,9 @@ examples.exec('node scripts/synth-examples.js');
 
 // The backup constructs read their in-cluster scripts (real .sh files with their own tests) next to the compiled code.
 project.postCompileTask.exec('mkdir -p lib/backups/scripts && cp src/backups/scripts/*.sh lib/backups/scripts/');
+
+// lib/ from nothing on every compile: a module moved or removed in src/ must not linger in lib/ and in the package.
+project.preCompileTask.exec('rm -rf lib');
 
 // The `rwop` command as one file with its dependencies inside (yaml included): a cold start reads one file instead of
 // resolving and loading ~40 modules. No source map: a stack trace is a bug report, and the map would be read on every start.

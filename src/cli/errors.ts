@@ -1,6 +1,6 @@
 // The ways a command refuses what it was given, all exit 2: a usage mistake, input that cannot be read (InputError, in
-// src/core with the parser that throws it), and a cluster that cannot be read. A module of their own, under everything else in the command line, so that any module can throw
-// them and main can tell them apart without loading the commands.
+// src/core, since the parser throws it too), and a cluster that cannot be read. A module of their own, under everything
+// else in the command line, so that any module can throw them and main can tell them apart without loading the commands.
 
 /** A usage mistake: main prints its message and the command's `--help` hint to stderr and exits 2. */
 export class UsageError extends Error {

@@ -6,10 +6,13 @@ import { InputBudget, MAX_INPUT_SIZE_ARG, maxInputSizeHelp, parseInputSize } fro
 import type { CliIO } from './main';
 import { planMigration } from './migrate';
 import type { MigrationPath, MigrationPlan, PlanCheck, StepEffect } from './migration-plan';
-import { REPLICAS_ANNOTATION, REPLICAS_JSONPATH } from './migration-plan';
 import { readManifestInputs } from './read-inputs';
 import { isDns1123Subdomain } from '../core/names';
 import { shellComment, shellQuote } from '../core/shell';
+
+/** Where the script keeps a workload's replica count while it is scaled to zero. */
+const REPLICAS_ANNOTATION = 'rwop.dev/migrate-replicas';
+const REPLICAS_JSONPATH = '{.metadata.annotations.rwop\\.dev/migrate-replicas}';
 
 const FORMATS = ['text', 'json'] as const;
 type Format = typeof FORMATS[number];

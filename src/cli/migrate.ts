@@ -1,11 +1,12 @@
-// `rwop migrate`, the pure half (its checks in migration-checks.ts, its steps in migration-steps.ts): the plan that moves one claim from ReadWriteOnce to ReadWriteOncePod, as ordered
-// kubectl commands and the YAML they apply. Two paths:
+// `rwop migrate`'s plan (no I/O; the command and its script are in migrate-command.ts): the plan that moves one claim
+// from ReadWriteOnce to ReadWriteOncePod, as ordered kubectl commands and the YAML they apply. Two paths:
 // - in place (official): Retain the PV, stop the workloads, delete the claim, clear the PV's claimRef.uid, make the PV
 //   ReadWriteOncePod, re-create the claim with volumeName, start the workloads, restore the reclaim policy;
 // - via snapshot: stop the workloads, snapshot the claim, re-create it from the snapshot (dataSource).
-// With the cluster's objects as input, the pre-flight checks are made here and a failed one stops the plan; without,
-// they become verification steps of the script. The YAML is what ExclusiveVolume and VolumeSnapshot synthesize for
-// the same inputs (a test holds them together), written here without cdk8s so that `rwop` starts fast.
+// With the cluster's objects as input, the pre-flight checks (migration-checks.ts) are made against them and a failed
+// one stops the plan; without, they become verification steps of the script. The steps (migration-steps.ts) apply the
+// YAML that ExclusiveVolume and VolumeSnapshot synthesize for the same inputs (a test holds them together), written
+// without cdk8s so that `rwop` starts fast.
 import {
   accessModesCheck, migrationFindingsCheck, resizeCheck, snapshotClassCheck, unusableValues, volumeSourceOf, workloadCheck, workloadUses,
 } from './migration-checks';

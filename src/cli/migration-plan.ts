@@ -65,11 +65,6 @@ export interface MigrationPlan {
   readonly runTimeFacts: readonly string[];
 }
 
-/** Where the script keeps a workload's replica count while it is scaled to zero. */
-export const REPLICAS_ANNOTATION = 'rwop.dev/migrate-replicas';
-
-export const REPLICAS_JSONPATH = '{.metadata.annotations.rwop\\.dev/migrate-replicas}';
-
 export interface ClaimFacts {
   readonly namespace: string;
   readonly claim: string;

@@ -108,7 +108,7 @@ export async function statOrThrow(file: string, absolute: string) {
 }
 
 /** Standard input within the budget: the reader stops as soon as it passes what the budget holds. */
-export async function readStdinWithin(io: CliIO, budget: InputBudget): Promise<Uint8Array> {
+async function readStdinWithin(io: CliIO, budget: InputBudget): Promise<Uint8Array> {
   const bytes = await io.readStdin(budget.remaining);
   if (bytes === undefined) throw budget.refusal(STDIN_FILE, undefined);
   budget.charge(STDIN_FILE, bytes.length);

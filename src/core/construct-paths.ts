@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** The file written next to cdk8s's `construct-metadata.json` when `cdk8s synth` records construct metadata. */
-export const CONSTRUCT_PATHS_FILE = 'construct-metadata.rwop.json';
+const CONSTRUCT_PATHS_FILE = 'construct-metadata.rwop.json';
 const VERSION = '1.0.0';
 
 /** One synthesized object: its `apiVersion`, `kind`, `metadata.namespace` (absent when unset) and `metadata.name`. */

@@ -1,7 +1,7 @@
 // Input that is not what it must be, named by file and line: thrown by the parser, reported by the command line and the
 // validation plugin.
 
-/** Input that cannot be read or is not Kubernetes objects: a usage error (exit 2) naming the file and line. */
+/** Input that cannot be read or is not Kubernetes objects, naming the file and line (the command line exits 2). */
 export class InputError extends Error {
   /** The file as the user named it (`<stdin>` for `-`). */
   readonly file: string;

@@ -1,5 +1,5 @@
 // Name and label syntax the API server enforces (k8s.io/apimachinery/pkg/util/validation).
-// Pure functions: shared by the constructs' eager checks and, later, the rules engine.
+// Pure functions: shared by the constructs' eager checks, the rules and the command line.
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -19,7 +19,7 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const INTEGER = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
 
 /** A plain scalar whose value kubectl cannot turn into JSON (kubectl refuses the file). */
-export class UnrepresentableScalarError extends Error {
+class UnrepresentableScalarError extends Error {
   constructor(readonly text: string) {
     super(`"${text}" is ${NOT_A_NUMBER.test(text) ? 'not a number' : 'an infinite number'}, which JSON cannot hold: kubectl refuses this file (quote it to make it a string)`);
     this.name = 'UnrepresentableScalarError';

@@ -15,7 +15,7 @@ import { booleanScalar, isNullScalar, mayBeNumber, numberScalar } from './yaml-s
 
 /** One document of the stream, read. */
 export interface StreamDocument {
-  /** The document's value (undefined for an empty or comment-only document). */
+  /** The document's value (empty and comment-only documents are not read as documents). */
   readonly value: unknown;
   /** 1-based line of the document's content (its first line that is neither blank nor a comment). */
   readonly line: number;
@@ -72,6 +72,16 @@ export function readYamlStream(text: string, maxDepth: number): StreamPart[] | u
 const GROUP_SIZE = 65_536;
 
 /**
+ * js-yaml's own nesting limit (100 nodes by default) set just past ours, so that a document nested deeper than 100 levels
+ * but within ours stays on this fast path, and one beyond ours gets our error (js-yaml counts the leaf too).
+ */
+function depthLimit(maxDepth: number): jsYaml.LoadOptions {
+  // js-yaml 4.1.1+ reads `maxDepth`; its type declarations do not list it yet.
+  const options: jsYaml.LoadOptions & { maxDepth: number } = { maxDepth: maxDepth + 2 };
+  return options;
+}
+
+/**
  * The documents of `group` (consecutive segments) read by one js-yaml call over their text; undefined when js-yaml
  * rejects the text or does not see the documents the segments hold. Each document's top node must start exactly
  * where its segment's content starts (at the start of a line), and each segment with content must hold one: then
@@ -84,6 +94,7 @@ function readTogether(text: string, group: readonly Segment[], maxDepth: number)
   let values: unknown[];
   try {
     values = jsYaml.loadAll(text.slice(from, group[group.length - 1].end), null, {
+      ...depthLimit(maxDepth),
       schema: kubectlSchema(),
       listener: (event, state) => {
         if (event === 'close') depth--;
@@ -129,7 +140,7 @@ function readEach(text: string, group: readonly Segment[], ampersands: Character
     }
     let value: unknown;
     try {
-      value = jsYaml.load(text.slice(segment.start, segment.end), { schema: kubectlSchema() });
+      value = jsYaml.load(text.slice(segment.start, segment.end), { ...depthLimit(maxDepth), schema: kubectlSchema() });
     } catch {
       // The careful reader reports the problem with its line and column.
       return undefined;

@@ -1,4 +1,4 @@
-// Small helpers shared by the rules: reading untrusted JSON, naming objects, access modes, int-or-percent values.
+// Small helpers shared by the rules: reading untrusted JSON, naming objects, access modes, owners, quantities.
 import type { Rule } from './rule';
 import type { Finding, KubeObject, ObjectRef, Severity } from './types';
 

@@ -293,7 +293,7 @@ export class ExclusiveStatefulSet extends Construct {
       addSecretKeyCheck(this, check.nested('container').nested('credentials'), credentials, namespace);
     }
     this.disruptionPolicy = props.disruptionPolicy ?? DisruptionPolicy.allowEviction();
-    this.disruptionPolicy._validate(check.nested('disruptionPolicy'), Math.max(this.replicas, 1));
+    this.disruptionPolicy._validate(check.nested('disruptionPolicy'), this.replicas);
 
     const metadata = props.metadata ?? {};
     // Keys are left out rather than set to undefined: cdk8s spreads the given metadata over the name it generates.
@@ -461,7 +461,8 @@ function validateProps(check: PropChecker, props: ExclusiveStatefulSetProps): Va
 
   const replicas = props.replicas ?? 1;
   if (replicas === 0) {
-    // Scaling to zero with whenScaled: Delete would delete every replica's claim, and GitOps would undo a manual scale.
+    // hibernate keeps the count to start again with and is refused with whenScaled: Delete, which would delete every
+    // replica's claim on a scale to zero; a manual scale would be undone by GitOps.
     throw check.fail('replicas', replicas, 'a stateful set is stopped with hibernate: true, which keeps every replica\'s '
       + `claim and the count to start again with; accepted: hibernate: true (with the replicas to start again), or 1 to ${MAX_REPLICAS}`);
   }

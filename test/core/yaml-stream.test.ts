@@ -198,4 +198,12 @@ describe('the fast YAML reader', () => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\nx: ${deep}\n`;
     expect(() => parseManifests(text, 'deep.yaml')).toThrow(/^deep\.yaml:5: nested deeper than 256 levels/);
   });
+
+  test('a document nested past js-yaml\'s default limit of 100 but within ours stays on the fast path; one beyond ours is refused', () => {
+    const nested = (levels: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nx: ${'['.repeat(levels)}${']'.repeat(levels)}\n`;
+    const kinds = (text: string) => readYamlStream(text, MAX_NESTING_DEPTH)?.map((part) => ('deferred' in part ? 'careful' : 'fast'));
+    expect(kinds(nested(150))).toEqual(['fast']);
+    expect(parseManifests(nested(150), 'deep.yaml')).toHaveLength(1);
+    expect(() => parseManifests(nested(MAX_NESTING_DEPTH + 1), 'deep.yaml')).toThrow(/^deep\.yaml:1: nested deeper than 256 levels/);
+  });
 });
