@@ -2,14 +2,13 @@
 // with the container's command and environment (the Secret's password resolved as the kubelet would), against a real
 // MariaDB, with nothing on PATH but a shell, the usual utilities and the flavour's two client tools. Only what a pod
 // gets from the cluster is replaced: the Service's address, and where the volumes are mounted.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Chart, Cron, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ThrowawayMariadb } from './support/mariadb';
-import { ScriptResult, list, tempDir } from './support/run-script';
+import { ScriptResult, list, runCommand, tempDir } from './support/run-script';
 import { DatabaseCredentials, DatabaseEngine, LogicalBackupSchedule, SingleWriterDatabase } from '../../src';
 import { expectValidManifests } from '../harness';
 
@@ -95,16 +94,7 @@ async function runPod(manifests: any[], password: string, clientTools: string[])
   // The Service name resolves to the server.
   expect(env.DB_HOST).toBe('shop-db');
   Object.assign(env, { DB_HOST: '127.0.0.1', DB_PORT: String(db.port) });
-  const [file, ...args] = container.command.map(localize);
-  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', chunk => stdout += chunk);
-  child.stderr.on('data', chunk => stderr += chunk);
-  const result = await new Promise<ScriptResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const result = await runCommand(container.command.map(localize), env);
   return { ...result, backups: mounts.get('/backup')!, tmp: mounts.get('/tmp')! };
 }
 

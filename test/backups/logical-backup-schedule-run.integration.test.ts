@@ -1,13 +1,12 @@
 // Runs what the synthesized CronJob tells a dump pod to run: the ConfigMap's script with the container's command and
 // environment (the Secret's password resolved as the kubelet would), against a real PostgreSQL. Only what a pod gets
 // from the cluster is replaced: the Service's address, and where the volumes are mounted.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Cron, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ThrowawayPostgres, postgresBinDir } from './support/postgres';
-import { ScriptResult, list, tempDir } from './support/run-script';
+import { ScriptResult, list, runCommand, tempDir } from './support/run-script';
 import { DatabaseCredentials, DatabaseEngine, LogicalBackupSchedule, SingleWriterDatabase } from '../../src';
 import { expectValidManifests } from '../harness';
 
@@ -86,16 +85,7 @@ async function runPod(manifests: any[], password: string): Promise<ScriptResult 
   // The Service name resolves to the server.
   expect(env.PGHOST).toBe('postgres');
   Object.assign(env, { PGHOST: '127.0.0.1', PGPORT: String(pg.port) });
-  const [file, ...args] = container.command.map(localize);
-  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', chunk => stdout += chunk);
-  child.stderr.on('data', chunk => stderr += chunk);
-  const result = await new Promise<ScriptResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const result = await runCommand(container.command.map(localize), env);
   return { ...result, backups: mounts.get('/backup')! };
 }
 

@@ -3,13 +3,12 @@
 // real kubectl against the loopback stand-in of the snapshot API, and for a database, CHECKPOINT against a real
 // PostgreSQL. Only what a pod gets from the cluster is replaced: the API server (a kubeconfig instead of the mounted
 // token), the Service's address, and where the volumes are mounted.
-import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chart, Cron, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ThrowawayPostgres, postgresBinDir } from './support/postgres';
-import { ScriptResult, tempDir } from './support/run-script';
+import { ScriptResult, runCommand, tempDir } from './support/run-script';
 import { SnapshotApiStandIn } from './support/snapshot-api';
 import { DatabaseCredentials, DatabaseEngine, SingleWriterDatabase, SnapshotBackupSchedule, SnapshotEngine } from '../../src';
 import { expectValidManifests } from '../harness';
@@ -72,7 +71,7 @@ async function runPod(manifests: any[], workload: any, run: PodRun): Promise<Scr
     return text.replace(pattern, path => byPath.get(path)!);
   };
   for (const init of spec.initContainers ?? []) {
-    const result = await exec(init.command.map((arg: string) => localize(init, arg)), { PATH: run.initPath!.join(':') });
+    const result = await runCommand(init.command.map((arg: string) => localize(init, arg)), { PATH: run.initPath!.join(':') });
     expect({ init: init.name, code: result.code, stderr: result.stderr }).toEqual({ init: init.name, code: 0, stderr: '' });
   }
   const [main] = spec.containers;
@@ -91,21 +90,9 @@ async function runPod(manifests: any[], workload: any, run: PodRun): Promise<Scr
   }
   // Outside a cluster: the API server from a kubeconfig, and the shortest poll the script accepts.
   Object.assign(env, { KUBECONFIG: api.writeKubeconfig(dir.path), HOME: mounts.tmp, POLL_SECONDS: '1' });
-  return exec(main.command.map((arg: string) => localize(main, arg)), env);
+  return runCommand(main.command.map((arg: string) => localize(main, arg)), env);
 }
 
-function exec(command: string[], env: Record<string, string>): Promise<ScriptResult> {
-  const [file, ...args] = command;
-  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', chunk => stdout += chunk);
-  child.stderr.on('data', chunk => stderr += chunk);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 function controllerCutsThenReadies(onCreate: (name: string) => void = () => undefined): void {
   api.onCreate = name => {

@@ -54,15 +54,25 @@ export function startScript(script: string, env: Record<string, string>, path: s
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  return { child, done: outcomeOf(child) };
+}
+
+/** What `child` printed and how it ended, once it has. */
+function outcomeOf(child: ChildProcess): Promise<ScriptResult> {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', chunk => stdout += chunk);
   child.stderr!.on('data', chunk => stderr += chunk);
-  const done = new Promise<ScriptResult>((resolvePromise, reject) => {
+  return new Promise<ScriptResult>((resolvePromise, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
-  return { child, done };
+}
+
+/** Runs `command` (a file and its arguments, as a container's `command`) with exactly `env`. */
+export async function runCommand(command: readonly string[], env: Record<string, string>): Promise<ScriptResult> {
+  const [file, ...args] = command;
+  return outcomeOf(spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 export async function runScript(script: string, env: Record<string, string>, path: string[] = []): Promise<ScriptResult> {
