@@ -3,23 +3,12 @@
 // removed afterwards. Under root the server runs as the `mysql` OS user (created by Debian's mariadb-server).
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './run-script';
 
 const INSTALL_HINT = 'MariaDB is missing: run `sh .ci/mariadb.sh` as root (it installs the Debian packages).';
 const SERVER = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function which(tool: string): string | undefined {
   try {

@@ -3,9 +3,9 @@
 // root the server runs as the `postgres` OS user (created by Debian's postgresql-common).
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './run-script';
 
 const INSTALL_HINT = 'PostgreSQL server binaries are missing: run `bash .ci/postgres.sh` as root (it installs the Debian packages).';
 
@@ -20,17 +20,6 @@ export function postgresBinDir(): string {
   const found = candidates.find(dir => ['initdb', 'pg_ctl', 'postgres', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore'].every(tool => existsSync(join(dir, tool))));
   if (!found) throw new Error(`${INSTALL_HINT} Looked in: ${candidates.join(', ') || '/usr/lib/postgresql/*/bin (none)'}`);
   return found;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export class ThrowawayPostgres {

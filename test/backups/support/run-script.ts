@@ -1,6 +1,7 @@
 // Runs the backup scripts the way a Job's container does: `sh script`, a clean environment, nothing else.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -108,4 +109,16 @@ export async function until(condition: () => boolean, timeoutMs = 15_000): Promi
 export async function nextSecond(): Promise<void> {
   const second = Math.floor(Date.now() / 1000);
   await until(() => Math.floor(Date.now() / 1000) > second, 2_000);
+}
+
+/** A TCP port on loopback that is free now, for a throwaway server to listen on. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolvePort(port));
+    });
+  });
 }
