@@ -17,22 +17,25 @@ export const duplicateObject: Rule = {
   summary: 'Two objects (in one file or two) have the same API group, kind, namespace and name, so applying them keeps one and silently loses the other.',
   remediation: 'Rename one of them, or remove the copy; for two cdk8s constructs of the same name, give them different ids or names.',
   check(index) {
-    const byIdentity = new Map<string, IndexedObject[]>();
-    for (const entry of index.objects) {
-      const identity = identityOf(entry);
-      if (identity === undefined) continue;
-      const same = byIdentity.get(identity);
-      if (same) same.push(entry);
-      else byIdentity.set(identity, [entry]);
-    }
     const findings: Finding[] = [];
-    for (const copies of byIdentity.values()) {
-      if (copies.length < 2) continue;
-      const [first] = copies;
-      findings.push(finding(duplicateObject,
-        `${describeRef(first.ref)} is defined ${copies.length} times (${copies.map((copy) => describeSource(copy.source)).join('; ')}): `
-        + 'kubectl apply and GitOps tools keep only one of them, and which one depends on the order they apply in',
-        copies.map((copy) => copy.ref)));
+    // Objects of one identity also share kind, namespace and name as the index reads them: only those are compared.
+    for (const candidates of index.objectsNamedAlike()) {
+      const byIdentity = new Map<string, IndexedObject[]>();
+      for (const entry of candidates) {
+        const identity = identityOf(entry);
+        if (identity === undefined) continue;
+        const same = byIdentity.get(identity);
+        if (same) same.push(entry);
+        else byIdentity.set(identity, [entry]);
+      }
+      for (const copies of byIdentity.values()) {
+        if (copies.length < 2) continue;
+        const [first] = copies;
+        findings.push(finding(duplicateObject,
+          `${describeRef(first.ref)} is defined ${copies.length} times (${copies.map((copy) => describeSource(copy.source)).join('; ')}): `
+          + 'kubectl apply and GitOps tools keep only one of them, and which one depends on the order they apply in',
+          copies.map((copy) => copy.ref)));
+      }
     }
     return findings;
   },

@@ -27,7 +27,9 @@ export function runRules(manifests: readonly Manifest[], options: RunOptions = {
   for (const rule of rules) {
     for (const found of rule.check(index)) findings.push(applySuppression(index, found));
   }
-  return findings.sort(compareFindings);
+  // Each finding's sort key made once, not once per comparison.
+  const keyed = findings.map((found) => ({ found, objectKey: found.objects[0] ? refKey(found.objects[0]) : '' }));
+  return keyed.sort(compareFindings).map((entry) => entry.found);
 }
 
 /** The rules `options` choose, in registry order. */
@@ -57,11 +59,11 @@ function applySuppression(index: ManifestIndex, found: Finding): Finding {
   return found;
 }
 
-function compareFindings(a: Finding, b: Finding): number {
-  return compareSeverity(a.severity, b.severity)
-    || compare(a.ruleId, b.ruleId)
-    || compare(a.objects[0] ? refKey(a.objects[0]) : '', b.objects[0] ? refKey(b.objects[0]) : '')
-    || compare(a.message, b.message);
+function compareFindings(a: { found: Finding; objectKey: string }, b: { found: Finding; objectKey: string }): number {
+  return compareSeverity(a.found.severity, b.found.severity)
+    || compare(a.found.ruleId, b.found.ruleId)
+    || compare(a.objectKey, b.objectKey)
+    || compare(a.found.message, b.found.message);
 }
 
 function compare(a: string, b: string): number {

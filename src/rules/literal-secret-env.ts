@@ -1,4 +1,3 @@
-import { allContainers } from './manifest-index';
 import type { Rule } from './rule';
 import { asArray, asObject, asString, describeRef, finding } from './support';
 import type { Finding } from './types';
@@ -32,7 +31,7 @@ export const literalSecretEnv: Rule = {
   check(index) {
     const findings: Finding[] = [];
     for (const template of index.podTemplates) {
-      for (const container of allContainers(template.spec)) {
+      for (const container of template.containers) {
         for (const raw of asArray(container.env)) {
           const env = asObject(raw);
           const name = asString(env.name);

@@ -42,6 +42,12 @@ export interface PodTemplate {
    * (`status.phase` Succeeded or Failed: a completed Job run, an evicted pod), which holds no volume any more.
    */
   readonly claimNames: readonly string[];
+  /** The claims among `claimNames` that the input has. */
+  readonly claims: readonly IndexedObject[];
+  /** Those of `claims` that ask for ReadWriteOncePod. */
+  readonly rwopClaims: readonly IndexedObject[];
+  /** Its init containers, containers and ephemeral containers (those that are mappings), in that order. */
+  readonly containers: readonly KubeObject[];
 }
 
 /** One claim name in one namespace, the claim object when the input has it, and every pod template mounting it. */
@@ -82,6 +88,8 @@ export class ManifestIndex {
   /** The first object of each kind, namespace and name. */
   private readonly byKindAndName = new Map<string, ByName<IndexedObject>>();
   private readonly byRef = new Map<ObjectRef, IndexedObject>();
+  /** The later objects with the kind, namespace and name of an earlier one, by that first one. */
+  private readonly namedAlike = new Map<IndexedObject, IndexedObject[]>();
   private readonly claims = new ByName<IndexedObject>();
   /** The claims (of `claims`) that ask for ReadWriteOncePod. */
   private readonly rwopClaims = new Set<IndexedObject>();
@@ -92,8 +100,6 @@ export class ManifestIndex {
   private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
   /** By namespace and label key: the templates with that label, and those with each of its values. */
   private readonly templatesByLabel = new Map<string, Map<string, LabelTemplates>>();
-  /** The claims (in the input) each template mounts, found once for the many rules that ask. */
-  private readonly claimsByTemplate = new Map<PodTemplate, readonly IndexedObject[]>();
   private rwopClaimUseList?: readonly ClaimUse[];
   private defaultStorageClassEntry?: IndexedObject;
   private globalDefaultPriorityClassEntry?: IndexedObject;
@@ -105,7 +111,8 @@ export class ManifestIndex {
       objects.push(entry);
       this.byRef.set(entry.ref, entry);
       push(this.byKind, entry.kind, entry);
-      mapOf(this.byKindAndName, entry.kind, () => new ByName()).setOnce(entry.namespace, entry.name, entry);
+      const sameKind = mapOf(this.byKindAndName, entry.kind, newByName<IndexedObject>);
+      if (!sameKind.setOnce(entry.namespace, entry.name, entry)) push(this.namedAlike, sameKind.get(entry.namespace, entry.name)!, entry);
       this.indexByKind(entry);
     }
     this.objects = objects;
@@ -117,13 +124,12 @@ export class ManifestIndex {
       if (!template) continue;
       templates.push(template);
       push(this.templatesByNamespace, template.namespace, template);
-      const labels = mapOf(this.templatesByLabel, template.namespace, () => new Map<string, LabelTemplates>());
+      const labels = mapOf(this.templatesByLabel, template.namespace, newLabelMap);
       for (const label in template.labels) {
-        const withLabel = mapOf(labels, label, () => ({ all: [], byValue: new Map<string, PodTemplate[]>() }));
+        const withLabel = mapOf(labels, label, newLabelTemplates);
         withLabel.all.push(template);
         push(withLabel.byValue, template.labels[label], template);
       }
-      this.claimsByTemplate.set(template, this.findClaimsOf(template));
       for (const claimName of template.claimNames) {
         const key = `${template.namespace}/${claimName}`;
         let use = claimUses.get(key);
@@ -140,6 +146,15 @@ export class ManifestIndex {
 
   ofKind(kind: string): readonly IndexedObject[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  /**
+   * The objects that share their kind, namespace ("default" for none) and name with another, in groups in input order;
+   * an object whose kind, namespace and name no other object shares is in none. Empty for most inputs, so a rule about names that collide
+   * looks at these few instead of at every object.
+   */
+  objectsNamedAlike(): IndexedObject[][] {
+    return [...this.namedAlike].map(([first, later]) => [first, ...later]);
   }
 
   /** The indexed object a rule's `ObjectRef` came from. */
@@ -162,25 +177,6 @@ export class ManifestIndex {
   rwopClaimUses(): readonly ClaimUse[] {
     this.rwopClaimUseList ??= [...this.claimUses.values()].filter((use) => use.claim !== undefined && this.rwopClaims.has(use.claim));
     return this.rwopClaimUseList;
-  }
-
-  /** The claims (in the input) asking for ReadWriteOncePod that this template mounts. */
-  rwopClaimsOf(template: PodTemplate): IndexedObject[] {
-    return this.claimsOf(template).filter((claim) => this.rwopClaims.has(claim));
-  }
-
-  /** The claims (in the input) that this template mounts. */
-  claimsOf(template: PodTemplate): readonly IndexedObject[] {
-    return this.claimsByTemplate.get(template) ?? this.findClaimsOf(template);
-  }
-
-  private findClaimsOf(template: PodTemplate): IndexedObject[] {
-    const claims: IndexedObject[] = [];
-    for (const name of template.claimNames) {
-      const claim = this.claim(template.namespace, name);
-      if (claim) claims.push(claim);
-    }
-    return claims;
   }
 
   storageClass(name: string): IndexedObject | undefined {
@@ -255,7 +251,7 @@ export class ManifestIndex {
         const kind = asString(target.kind);
         const name = asString(target.name);
         if (kind && name) {
-          const byName = mapOf(this.hpasByTarget, kind, () => new ByName<IndexedObject[]>());
+          const byName = mapOf(this.hpasByTarget, kind, newByName<IndexedObject[]>);
           const hpas = byName.get(entry.namespace, name);
           if (hpas) hpas.push(entry);
           else byName.setOnce(entry.namespace, name, [entry]);
@@ -322,7 +318,8 @@ export class ManifestIndex {
     const podSpec = asObject(template.spec);
     const phase = entry.kind === 'Pod' ? asObject(object.status).phase : undefined;
     const finished = phase === 'Succeeded' || phase === 'Failed';
-    const claimNames = finished ? [] : claimNamesOf(podSpec);
+    const claimNames = finished ? NONE : claimNamesOf(podSpec);
+    const claims = this.claimsNamed(entry.namespace, claimNames);
     return {
       workload: entry,
       workloadKey: controller ? objectKey(controller.kind, entry.namespace, controller.name) : objectKey(entry.kind, entry.namespace, entry.name),
@@ -333,7 +330,21 @@ export class ManifestIndex {
       spec: podSpec,
       replicas,
       claimNames,
+      claims,
+      rwopClaims: claims.length === 0 ? NONE : claims.filter((claim) => this.rwopClaims.has(claim)),
+      containers: containersOf(podSpec),
     };
+  }
+
+  /** The claims of these names in `namespace` that the input has. */
+  private claimsNamed(namespace: string, names: readonly string[]): readonly IndexedObject[] {
+    if (names.length === 0) return NONE;
+    const claims: IndexedObject[] = [];
+    for (const name of names) {
+      const claim = this.claim(namespace, name);
+      if (claim) claims.push(claim);
+    }
+    return claims;
   }
 
   /**
@@ -345,22 +356,26 @@ export class ManifestIndex {
     if (entry.kind !== 'Job' || owner.kind !== 'CronJob') return false;
     const cronJob = this.objectNamed('CronJob', entry.namespace, owner.name);
     if (!cronJob || jobFinished(entry.object)) return false;
-    const jobClaims = claimNamesOf(asObject(asObject(asObject(entry.object.spec).template).spec)).sort();
+    const jobClaims = [...claimNamesOf(asObject(asObject(asObject(entry.object.spec).template).spec))].sort();
     const cronJobTemplate = asObject(asObject(asObject(asObject(cronJob.object.spec).jobTemplate).spec).template);
-    const cronJobClaims = claimNamesOf(asObject(cronJobTemplate.spec)).sort();
+    const cronJobClaims = [...claimNamesOf(asObject(cronJobTemplate.spec))].sort();
     return jobClaims.join('\u0000') !== cronJobClaims.join('\u0000');
   }
 }
 
 /** The distinct claims of a pod spec's `persistentVolumeClaim` volumes. */
-function claimNamesOf(podSpec: KubeObject): string[] {
-  const claimNames = new Set<string>();
+function claimNamesOf(podSpec: Readonly<KubeObject>): readonly string[] {
+  let claimNames: string[] | undefined;
   for (const volume of asArray(podSpec.volumes)) {
     const claimName = asString(asObject(asObject(volume).persistentVolumeClaim).claimName);
-    if (claimName) claimNames.add(claimName);
+    // A pod has a few volumes: a list is cheaper than a set, and most pods mount no claim at all.
+    if (claimName && !claimNames?.includes(claimName)) (claimNames ??= []).push(claimName);
   }
-  return [...claimNames];
+  return claimNames ?? NONE;
 }
+
+/** Shared by every template that mounts no claim (most of a large input). */
+const NONE: readonly never[] = Object.freeze([]);
 
 /** A Job whose status says it completed or failed for good: its pods hold no volume any more. */
 function jobFinished(job: KubeObject): boolean {
@@ -388,7 +403,8 @@ function creatorOf(controller: { kind: string; name: string }, object: KubeObjec
 }
 
 /** One template per distinct workload (see `PodTemplate.workloadKey`), in input order. */
-export function distinctWorkloads(templates: readonly PodTemplate[]): PodTemplate[] {
+export function distinctWorkloads(templates: readonly PodTemplate[]): readonly PodTemplate[] {
+  if (templates.length < 2) return templates;
   const seen = new Map<string, PodTemplate>();
   for (const template of templates) {
     if (!seen.has(template.workloadKey)) seen.set(template.workloadKey, template);
@@ -396,9 +412,14 @@ export function distinctWorkloads(templates: readonly PodTemplate[]): PodTemplat
   return [...seen.values()];
 }
 
-/** The containers of a pod spec that run for the pod's life or before it: containers, initContainers, ephemeralContainers. */
-export function allContainers(spec: KubeObject): KubeObject[] {
-  return [...asArray(spec.initContainers), ...asArray(spec.containers), ...asArray(spec.ephemeralContainers)].filter(isObject);
+/** The containers of a pod spec that run for the pod's life or before it: initContainers, containers, ephemeralContainers. */
+function containersOf(spec: Readonly<KubeObject>): readonly KubeObject[] {
+  const initContainers = asArray(spec.initContainers);
+  const ephemeralContainers = asArray(spec.ephemeralContainers);
+  const containers = asArray(spec.containers);
+  // The usual pod (containers only, each a mapping) shares its own list.
+  if (initContainers.length === 0 && ephemeralContainers.length === 0 && containers.every(isObject)) return containers as readonly KubeObject[];
+  return [...initContainers, ...containers, ...ephemeralContainers].filter(isObject);
 }
 
 function objectKey(kind: string, namespace: string, name: string): string {
@@ -413,7 +434,9 @@ function groupOf(apiVersion: string | undefined): string {
 
 
 /** The input with every `kind: List` (or `XxxList` with `items`) replaced by its items, at any depth, in order. */
-function flattenLists(manifests: readonly Manifest[]): Manifest[] {
+function flattenLists(manifests: readonly Manifest[]): readonly Manifest[] {
+  // The readers expand Lists already: most inputs have none left, and are used as they are.
+  if (!manifests.some(isListOrNotObject)) return manifests;
   const result: Manifest[] = [];
   const stack: Manifest[] = [...manifests].reverse();
   while (stack.length > 0) {
@@ -430,6 +453,11 @@ function flattenLists(manifests: readonly Manifest[]): Manifest[] {
     result.push(manifest);
   }
   return result;
+}
+
+function isListOrNotObject(manifest: Manifest): boolean {
+  const object = manifest.object;
+  return !isObject(object) || (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items));
 }
 
 function indexedObject(manifest: Manifest): IndexedObject {
@@ -459,7 +487,7 @@ function setOnce<K, V>(map: Map<K, V>, key: K, value: V): void {
   if (!map.has(key)) map.set(key, value);
 }
 
-/** The value of `key`, made by `make` and stored the first time. */
+/** The value of `key`, made by `make` (a function made once, not a closure per call) and stored the first time. */
 function mapOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
@@ -473,6 +501,18 @@ function mapOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 interface LabelTemplates {
   readonly all: PodTemplate[];
   readonly byValue: Map<string, PodTemplate[]>;
+}
+
+function newLabelTemplates(): LabelTemplates {
+  return { all: [], byValue: new Map() };
+}
+
+function newLabelMap(): Map<string, LabelTemplates> {
+  return new Map();
+}
+
+function newByName<V>(): ByName<V> {
+  return new ByName<V>();
 }
 
 /** Values by namespace, then name. */

@@ -17,7 +17,7 @@ export const pdbBlocksDrains: Rule = {
     const findings: Finding[] = [];
     for (const { pdb, spec, templates } of pdbSelections(index)) {
       if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) continue; // pdb-min-and-max-available
-      const singleWriters = templates.filter((template) => isSingleWriter(index, template));
+      const singleWriters = templates.filter(isSingleWriter);
       if (singleWriters.length === 0) continue;
       // Pods the budget counts; a DaemonSet's count depends on the nodes, so minAvailable cannot be judged then.
       const pods = templates.some((template) => template.replicas === undefined)

@@ -28,9 +28,9 @@ export function pdbSelections(index: ManifestIndex): readonly PdbSelection[] {
 }
 
 /** True when the template's pods are a single writer: one pod that mounts a ReadWriteOncePod claim or claim template. */
-export function isSingleWriter(index: ManifestIndex, template: PodTemplate): boolean {
+export function isSingleWriter(template: PodTemplate): boolean {
   if (template.replicas !== 1 || template.workloadKind === 'Job' || template.workloadKind === 'CronJob') return false;
-  if (index.rwopClaimsOf(template).length > 0) return true;
+  if (template.rwopClaims.length > 0) return true;
   if (template.workload.kind !== 'StatefulSet') return false;
   return asArray(asObject(template.workload.object.spec).volumeClaimTemplates)
     .some((claimTemplate) => asArray(asObject(asObject(claimTemplate).spec).accessModes).includes('ReadWriteOncePod'));

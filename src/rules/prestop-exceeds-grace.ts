@@ -1,5 +1,5 @@
 import type { Rule } from './rule';
-import { asArray, asNumber, asObject, asString, describeRef, finding, isObject } from './support';
+import { asArray, asNumber, asObject, asString, describeRef, finding } from './support';
 import type { Finding, KubeObject } from './types';
 
 const DEFAULT_GRACE_SECONDS = 30;
@@ -21,8 +21,9 @@ export const prestopExceedsGrace: Rule = {
       const grace = declared ?? DEFAULT_GRACE_SECONDS;
       const graceText = declared === undefined ? `${DEFAULT_GRACE_SECONDS} (the default)` : String(declared);
       // Containers, and sidecars (init containers with restartPolicy Always), which also get preStop hooks.
-      const containers = [...asArray(spec.containers), ...asArray(spec.initContainers).filter((c) => asObject(c).restartPolicy === 'Always')];
-      for (const container of containers.filter(isObject)) {
+      for (const container of template.containers) {
+        // Its containers and sidecars (init containers with restartPolicy Always); other init containers have ended by then.
+        if (!asArray(spec.containers).includes(container) && container.restartPolicy !== 'Always') continue;
         const command = asArray(asObject(asObject(asObject(container.lifecycle).preStop).exec).command);
         if (command.length === 0 || !command.every((part) => typeof part === 'string')) continue;
         const steps = preStopWaits(command.join(' '), container);

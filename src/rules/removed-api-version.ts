@@ -67,8 +67,13 @@ const REMOVALS: readonly Removal[] = [
 ];
 
 /** `apiVersion kind` → its row. */
-const REMOVAL_BY_VERSION_AND_KIND = new Map<string, Removal>(
-  REMOVALS.flatMap((removal) => removal.kinds.map((kind) => [`${removal.apiVersion} ${kind}`, removal] as const)));
+/** By apiVersion, then kind (nested, so that looking up each object of a large input builds no string). */
+const REMOVAL_BY_VERSION_AND_KIND = new Map<string, Map<string, Removal>>();
+for (const removal of REMOVALS) {
+  const byKind = REMOVAL_BY_VERSION_AND_KIND.get(removal.apiVersion) ?? new Map<string, Removal>();
+  for (const kind of removal.kinds) byKind.set(kind, removal);
+  REMOVAL_BY_VERSION_AND_KIND.set(removal.apiVersion, byKind);
+}
 
 /** An apiVersion that the API server no longer serves. */
 export const removedApiVersion: Rule = {
@@ -79,7 +84,7 @@ export const removedApiVersion: Rule = {
   check(index) {
     const findings: Finding[] = [];
     for (const entry of index.objects) {
-      const removal = REMOVAL_BY_VERSION_AND_KIND.get(`${entry.ref.apiVersion ?? ''} ${entry.kind}`);
+      const removal = REMOVAL_BY_VERSION_AND_KIND.get(entry.ref.apiVersion ?? '')?.get(entry.kind);
       if (!removal) continue;
       findings.push(finding(removedApiVersion,
         `${describeRef(entry.ref)} uses ${entry.ref.apiVersion}, which is no longer served since ${removal.removedIn}: `

@@ -12,7 +12,8 @@ export const rwoRollingUpdateSurge: Rule = {
   check(index) {
     const findings: Finding[] = [];
     for (const template of index.podTemplates) {
-      const claims = index.claimsOf(template)
+      if (template.claims.length === 0) continue;
+      const claims = template.claims
         .filter((claim) => accessModesOf(claim.object).includes(RWO) && !isRwop(claim.object))
         .map((claim) => claim.ref);
       if (claims.length === 0) continue;

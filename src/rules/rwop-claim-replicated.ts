@@ -12,7 +12,7 @@ export const rwopClaimReplicated: Rule = {
   check(index) {
     const findings: Finding[] = [];
     for (const template of index.podTemplates) {
-      const claims = index.rwopClaimsOf(template).map((claim) => claim.ref);
+      const claims = template.rwopClaims.map((claim) => claim.ref);
       if (claims.length === 0) continue;
       const workload = template.workload;
       const mounts = `mounts ReadWriteOncePod ${describeRefs(claims)}`;
@@ -49,7 +49,7 @@ function podsOfOneMissingController(index: ManifestIndex): Finding[] {
   const groups = new Map<string, { controller: string; claim: IndexedObject; pods: IndexedObject[] }>();
   for (const template of index.podTemplates) {
     if (template.workload.kind !== 'Pod' || template.workloadKind === 'Pod') continue;
-    for (const claim of index.rwopClaimsOf(template)) {
+    for (const claim of template.rwopClaims) {
       const key = `${template.workloadKey}\u0000${claim.name}`;
       let group = groups.get(key);
       if (!group) {

@@ -12,7 +12,7 @@ export const rwopRollingUpdateSurge: Rule = {
   check(index) {
     const findings: Finding[] = [];
     for (const template of index.podTemplates) {
-      const claims = index.rwopClaimsOf(template).map((claim) => claim.ref);
+      const claims = template.rwopClaims.map((claim) => claim.ref);
       if (claims.length === 0) continue;
       const strategy = deadlockingSurge(template);
       if (strategy === undefined) continue;

@@ -12,13 +12,19 @@ export function isObject(value: unknown): value is KubeObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function asObject(value: unknown): KubeObject {
-  return isObject(value) ? value : {};
+/** `value` when it is a mapping, else one shared empty mapping (frozen: a rule reads what it is given, never writes it). */
+export function asObject(value: unknown): Readonly<KubeObject> {
+  return isObject(value) ? value : EMPTY_OBJECT;
 }
 
-export function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
+/** `value` when it is a list, else one shared empty list (frozen, like `asObject`'s). */
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : EMPTY_ARRAY;
 }
+
+// Shared so that reading an absent field allocates nothing: the rules read several per object of a large input.
+const EMPTY_OBJECT: Readonly<KubeObject> = Object.freeze({});
+const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
 
 export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

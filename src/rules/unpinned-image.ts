@@ -1,4 +1,3 @@
-import { allContainers } from './manifest-index';
 import type { Rule } from './rule';
 import { asString, describeRef, finding } from './support';
 import type { Finding } from './types';
@@ -12,7 +11,7 @@ export const unpinnedImage: Rule = {
   check(index) {
     const findings: Finding[] = [];
     for (const template of index.podTemplates) {
-      for (const container of allContainers(template.spec)) {
+      for (const container of template.containers) {
         const image = asString(container.image);
         if (!image) continue;
         const problem = unpinned(image);
