@@ -166,9 +166,10 @@ function isStackOverflow(e: unknown): boolean {
 
 /**
  * A text that is one JSON object (what `kubectl get -o json` prints) read with JSON.parse, many times faster than
- * a YAML parser on the large dumps of a cluster; the lines of a List's items come from one scan of the text, which
- * also measures the nesting and counts the keys written: JSON.parse keeps the last of duplicate keys, so fewer keys
- * in the result than in the text means a duplicate, which the YAML reader then names (as it does in YAML).
+ * a YAML parser on the large dumps of a cluster. JSON.parse keeps the last of duplicate keys, so the keys the text
+ * writes are counted too: fewer in the result means a duplicate, which the YAML reader then names (as it does in YAML).
+ * The lines of a List's items come from the text's layout when it is printed as kubectl, jq and JSON.stringify print
+ * it (one item per line at one indentation), else from a scan of every character.
  * Undefined when the text is not that (then it is read as YAML, which also reports where a broken JSON breaks).
  */
 function parseJsonManifests(text: string, file: string): Manifest[] | undefined {
@@ -180,20 +181,130 @@ function parseJsonManifests(text: string, file: string): Manifest[] | undefined 
   } catch {
     return undefined;
   }
-  const scan = scanJson(text, start);
-  if (scan.tooDeepAtLine !== undefined) throw new InputError(file, scan.tooDeepAtLine, TOO_DEEP);
-  if (countKeys(value) !== scan.keyCount) return undefined;
+  const keyCount = keysWithin(value, MAX_NESTING_DEPTH);
+  let layout = keyCount >= 0 && keysWritten(text, start) === keyCount ? jsonLayout(text, start, value) : undefined;
+  if (layout === undefined) {
+    const scan = scanJson(text, start);
+    if (scan.tooDeepAtLine !== undefined) throw new InputError(file, scan.tooDeepAtLine, TOO_DEEP);
+    if (scan.keyCount !== keyCount) return undefined;
+    layout = scan;
+  }
+  const { itemLines } = layout;
   const manifests: Manifest[] = [];
   // Only the top-level List's items are located; a List nested in a JSON List (rare) locates its items at its own line.
-  collect(value, { file, line: scan.line }, { line: (i) => scan.itemLines[i], of: () => NO_ITEM_LINES }, manifests);
+  collect(value, { file, line: layout.line }, { line: (i) => itemLines[i], of: () => NO_ITEM_LINES }, manifests);
   return manifests;
 }
 
-interface JsonScan {
+/** Where a JSON text's object and the items of its top-level `items` list start. */
+interface JsonLayout {
   /** The line of the top-level object. */
   readonly line: number;
   /** The line of each element of its top-level `items` array. */
-  readonly itemLines: number[];
+  readonly itemLines: readonly number[];
+}
+
+/**
+ * The keys of every object in a parsed JSON value, or -1 when it nests deeper than `depthLeft` levels of objects and
+ * arrays (the recursion stops there).
+ */
+function keysWithin(value: unknown, depthLeft: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (depthLeft === 0) return -1;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const child of value) {
+      const keys = keysWithin(child, depthLeft - 1);
+      if (keys < 0) return -1;
+      count += keys;
+    }
+  } else {
+    for (const key in value) {
+      const keys = keysWithin((value as Record<string, unknown>)[key], depthLeft - 1);
+      if (keys < 0) return -1;
+      count += keys + 1;
+    }
+  }
+  return count;
+}
+
+/**
+ * At least the number of keys a valid JSON text writes, by visiting only its colons: every key is a string followed
+ * by optional whitespace and a colon, and no other colon outside a string follows a quote. A colon inside a string
+ * follows an unescaped quote only at the string's start (`": x"`), which counts one too many: so equal to the keys
+ * of the parsed value means no key is written twice.
+ */
+function keysWritten(text: string, start: number): number {
+  let count = 0;
+  for (let colon = text.indexOf(':', start); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    let before = colon - 1;
+    while (isJsonSpace(text.charCodeAt(before))) before--;
+    if (text.charCodeAt(before) !== 34 /* " */) continue;
+    let backslashes = 0;
+    while (text.charCodeAt(before - 1 - backslashes) === 92 /* \\ */) backslashes++;
+    if (backslashes % 2 === 0) count++;
+  }
+  return count;
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 13 || code === 9;
+}
+
+/**
+ * The layout of a JSON text from its line breaks alone, when the text is on one line or printed with one item of the
+ * top-level `items` per line at twice the indentation of the top-level keys (`{` alone, after `[` or `},`), with the
+ * items' count: how kubectl, jq and JSON.stringify print. Undefined for any other layout (the caller scans the text).
+ */
+function jsonLayout(text: string, start: number, value: unknown): JsonLayout | undefined {
+  const line = lineAt(text, start);
+  const items = (value as KubeObject).items;
+  if (!Array.isArray(items) || items.length === 0) return { line, itemLines: [] };
+  const firstBreak = text.indexOf('\n', start);
+  if (firstBreak < 0 || text.slice(firstBreak).trim() === '') return { line, itemLines: items.map(() => line) };
+  // Only `items` may hold objects at that indentation: any other list at the top level leaves it to the scan.
+  const object = value as KubeObject;
+  if (!items.every(isPlainObject) || Object.keys(object).some((key) => key !== 'items' && Array.isArray(object[key]))) return undefined;
+  let keyIndent = 0;
+  while (text.charCodeAt(firstBreak + 1 + keyIndent) === 32) keyIndent++;
+  if (firstBreak !== start + 1 || keyIndent === 0) return undefined;
+  const itemIndent = 2 * keyIndent;
+  // The line before the first item, and before each next one (the previous item's end, or an empty item).
+  const itemsKeyLine = `\n${' '.repeat(keyIndent)}"items": [`;
+  const itemEndLines = [`\n${' '.repeat(itemIndent)}},`, `\n${' '.repeat(itemIndent)}{},`];
+  const itemLines: number[] = [];
+  let current = line;
+  for (let lineBreak = firstBreak; lineBreak >= 0; lineBreak = text.indexOf('\n', lineBreak + 1)) {
+    current++;
+    if (text.charCodeAt(lineBreak + 1 + itemIndent) !== 123 /* { */ || !spacesAt(text, lineBreak + 1, itemIndent)) continue;
+    const follows = itemLines.length === 0
+      ? endsAt(text, lineBreak, itemsKeyLine)
+      : itemEndLines.some((itemEnd) => endsAt(text, lineBreak, itemEnd));
+    if (!follows) return undefined;
+    itemLines.push(current);
+  }
+  return itemLines.length === items.length ? { line, itemLines } : undefined;
+}
+
+/** True when the text before `end` ends with `ending`. */
+function endsAt(text: string, end: number, ending: string): boolean {
+  return end >= ending.length && text.startsWith(ending, end - ending.length);
+}
+
+/** True when the `count` characters from `from` are spaces. */
+function spacesAt(text: string, from: number, count: number): boolean {
+  for (let i = from; i < from + count; i++) if (text.charCodeAt(i) !== 32) return false;
+  return true;
+}
+
+/** The 1-based line of `offset`. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+interface JsonScan extends JsonLayout {
   /** How many keys the text writes, in all its objects. */
   readonly keyCount: number;
   /** The line where the nesting first goes beyond MAX_NESTING_DEPTH. */
@@ -206,9 +317,8 @@ interface JsonScan {
  * top-level keys. A line break is never inside a JSON string, so every one counts.
  */
 function scanJson(text: string, start: number): JsonScan {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) line++;
-  const objectLine = line;
+  const objectLine = lineAt(text, start);
+  let line = objectLine;
   const itemLines: number[] = [];
   let keyCount = 0;
   let depth = 0;
@@ -260,25 +370,6 @@ function closingQuote(text: string, begin: number): number {
 /** `,`, `]` or a line break: what ends a number, `true`, `false` or `null` in an array (valid JSON has no space inside them). */
 function isScalarEnd(code: number): boolean {
   return code === 44 || code === 93 || code === 10;
-}
-
-/** The keys of every object in a parsed JSON value, counted without recursion. */
-function countKeys(value: unknown): number {
-  let count = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (typeof current !== 'object' || current === null) continue;
-    if (Array.isArray(current)) {
-      for (const child of current) stack.push(child);
-    } else {
-      for (const key in current) {
-        count++;
-        stack.push((current as Record<string, unknown>)[key]);
-      }
-    }
-  }
-  return count;
 }
 
 /** Where the items of a List are, when the reader knows: the line of item i, and the same for its own items. */
