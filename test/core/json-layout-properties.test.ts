@@ -49,10 +49,11 @@ describe('JSON Lists in any layout read as the YAML reader reads them', () => {
   }
 
   test('a key written twice anywhere is refused, whatever the layout, and named by the YAML reader', () => {
-    fc.assert(fc.property(fc.array(item, { minLength: 1, maxLength: 4 }), fc.nat(), fc.constantFrom(...Object.values(LAYOUTS)), (items, at, layout) => {
+    const items = fc.array(item, { minLength: 1, maxLength: 4 });
+    fc.assert(fc.property(items, fc.nat(), fc.constantFrom(...Object.values(LAYOUTS)), (generated, at, layout) => {
       // The duplicate goes into one item's metadata: `"name": ..., "name": ...` in the text.
-      const victim = at % items.length;
-      const text = layout({ apiVersion: 'v1', kind: 'List', items: items.map((entry, i) => (i === victim ? { ...entry, DUPLICATE: true } : entry)) })
+      const victim = at % generated.length;
+      const text = layout({ apiVersion: 'v1', kind: 'List', items: generated.map((entry, i) => (i === victim ? { ...entry, DUPLICATE: true } : entry)) })
         .replace(/"DUPLICATE"\s*:\s*true/, '"kind": "ConfigMap"');
       let error: unknown;
       try {
