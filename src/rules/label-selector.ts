@@ -7,8 +7,9 @@ import { asArray, asObject, asString, isObject } from './support';
  */
 export function matchesSelector(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
   if (!isObject(selector)) return false;
-  for (const [key, value] of Object.entries(asObject(selector.matchLabels))) {
-    if (labels[key] !== value) return false;
+  const matchLabels = asObject(selector.matchLabels);
+  for (const key in matchLabels) {
+    if (!Object.prototype.hasOwnProperty.call(labels, key) || labels[key] !== matchLabels[key]) return false;
   }
   for (const raw of asArray(selector.matchExpressions)) {
     const expression = asObject(raw);
@@ -36,10 +37,17 @@ export function matchesSelector(selector: unknown, labels: Readonly<Record<strin
   return true;
 }
 
-/** A pod template's labels, keeping only string values; no prototype, so that a label `__proto__` is a label. */
-export function labelsOf(metadata: unknown): Record<string, string> {
-  const labels: Record<string, string> = Object.create(null);
+/**
+ * A pod template's labels, keeping only string values. Read them as own properties (`hasOwnProperty`): the parsed
+ * mapping itself is returned when all its values are strings (the usual case), and it has a prototype.
+ */
+export function labelsOf(metadata: unknown): Readonly<Record<string, string>> {
   const given = asObject(asObject(metadata).labels);
+  let allStrings = true;
+  for (const key in given) if (typeof given[key] !== 'string') allStrings = false;
+  if (allStrings) return given;
+  // No prototype, so that a label `__proto__` is a label.
+  const labels: Record<string, string> = Object.create(null);
   for (const key of Object.keys(given)) {
     const value = given[key];
     if (typeof value === 'string') labels[key] = value;

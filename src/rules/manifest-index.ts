@@ -30,6 +30,7 @@ export interface PodTemplate {
   /** The name of that workload. */
   readonly workloadName: string;
   readonly namespace: string;
+  /** The template's labels with string values; read them as own properties (the parsed mapping may be returned as it is). */
   readonly labels: Readonly<Record<string, string>>;
   readonly spec: KubeObject;
   /**
@@ -391,7 +392,7 @@ function jobFinished(job: KubeObject): boolean {
 function creatorOf(controller: { kind: string; name: string }, object: KubeObject): { kind: string; name: string } | undefined {
   if (controller.kind === 'ReplicaSet') {
     // The Deployment controller names a ReplicaSet `<deployment>-<pod-template-hash>` and labels its pods with the hash.
-    const hash = labelsOf(object.metadata)['pod-template-hash'];
+    const hash = asString(asObject(asObject(object.metadata).labels)['pod-template-hash']);
     if (hash && controller.name.endsWith(`-${hash}`)) return { kind: 'Deployment', name: controller.name.slice(0, -hash.length - 1) };
   }
   if (controller.kind === 'Job') {

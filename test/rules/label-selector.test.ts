@@ -27,6 +27,18 @@ describe('matchesSelector', () => {
   ])('%j → %s', (selector, expected) => {
     expect(matchesSelector(selector, labels)).toBe(expected);
   });
+
+  test('labels are read as own properties: names that objects inherit are labels only when a pod has them', () => {
+    // Parsed labels keep their prototype (they are used as they are): `constructor` and `toString` must not match.
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      expect(matchesSelector({ matchExpressions: [{ key, operator: 'Exists' }] }, labels)).toBe(false);
+      expect(matchesSelector({ matchExpressions: [{ key, operator: 'DoesNotExist' }] }, labels)).toBe(true);
+      expect(matchesSelector({ matchLabels: { [key]: 'x' } }, labels)).toBe(false);
+    }
+    const own = JSON.parse('{"constructor": "x", "__proto__": "y"}');
+    expect(matchesSelector({ matchLabels: { constructor: 'x' } }, own)).toBe(true);
+    expect(matchesSelector({ matchExpressions: [{ key: '__proto__', operator: 'In', values: ['y'] }] }, own)).toBe(true);
+  });
 });
 
 describe('ManifestIndex.podTemplatesSelectedBy', () => {

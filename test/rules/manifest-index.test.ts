@@ -39,3 +39,30 @@ describe('a dump\'s Jobs created by a CronJob', () => {
     expect(workloads(ownedJob('pg-dump-28867080', ['pg-dumps']))).toEqual(['CronJob pg-dump']);
   });
 });
+
+describe('what the index finds once for every rule', () => {
+  test('objects named alike: same kind, namespace ("default" when unset) and name, in input order; others in no group', () => {
+    const explicit = { ...pvc('data'), metadata: { name: 'data', namespace: 'default' } };
+    const otherNamespace = pvc('data', ['ReadWriteOncePod'], { namespace: 'shop' });
+    const input = [pvc('data'), deployment('data'), explicit, otherNamespace, pvc('logs'), pvc('data')].map((object, i) => ({ object, source: { line: i + 1 } }));
+    const groups = new ManifestIndex(input).objectsNamedAlike()
+      .map((group) => group.map((entry) => `${entry.kind} ${entry.namespace}/${entry.name} #${entry.source?.line}`));
+    expect(groups).toEqual([['PersistentVolumeClaim default/data #1', 'PersistentVolumeClaim default/data #3', 'PersistentVolumeClaim default/data #6']]);
+    expect(new ManifestIndex(manifests(pvc('a'), pvc('b'))).objectsNamedAlike()).toEqual([]);
+  });
+
+  test('a template\'s containers (init, then main, then ephemeral; mappings only) and the claims it mounts that the input has', () => {
+    const object = deployment('db', { claims: ['data', 'missing', 'data'] });
+    const spec = object.spec.template.spec;
+    spec.initContainers = [{ name: 'init' }, 'not a mapping'];
+    spec.ephemeralContainers = [{ name: 'debug' }];
+    const [template] = new ManifestIndex(manifests(object, pvc('data'), pvc('other'))).podTemplates;
+    expect(template.containers.map((container) => container.name)).toEqual(['init', ...spec.containers.map((c: KubeObject) => c.name), 'debug']);
+    expect(template.claimNames).toEqual(['data', 'missing']);
+    expect(template.claims.map((claim) => claim.name)).toEqual(['data']);
+    expect(template.rwopClaims.map((claim) => claim.name)).toEqual(['data']);
+    const rwo = new ManifestIndex(manifests(deployment('db', { claims: ['data'] }), pvc('data', ['ReadWriteOnce']))).podTemplates[0];
+    expect(rwo.claims.map((claim) => claim.name)).toEqual(['data']);
+    expect(rwo.rwopClaims).toEqual([]);
+  });
+});
