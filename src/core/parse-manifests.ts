@@ -255,38 +255,59 @@ function isJsonSpace(code: number): boolean {
 }
 
 /**
- * The layout of a JSON text from its line breaks alone, when the text is on one line or printed with one item of the
- * top-level `items` per line at twice the indentation of the top-level keys (`{` alone, after `[` or `},`), with the
- * items' count: how kubectl, jq and JSON.stringify print. Undefined for any other layout (the caller scans the text).
+ * The layout of a JSON text from its line breaks alone, when the text is on one line or printed as kubectl, jq and
+ * JSON.stringify print it: one top-level key per line at one indentation, in the parsed value's order, and each item of
+ * the top-level `items` alone on its line (`{`, or `{}` for an empty one) at twice that indentation, after the `"items": [`
+ * line or the previous item's `},`. Undefined for any other layout: the caller scans the text.
  */
 function jsonLayout(text: string, start: number, value: unknown): JsonLayout | undefined {
   const line = lineAt(text, start);
-  const items = (value as KubeObject).items;
+  const object = value as KubeObject;
+  const items = object.items;
   if (!Array.isArray(items) || items.length === 0) return { line, itemLines: [] };
   const firstBreak = text.indexOf('\n', start);
   if (firstBreak < 0 || text.slice(firstBreak).trim() === '') return { line, itemLines: items.map(() => line) };
-  // Only `items` may hold objects at that indentation: any other list at the top level leaves it to the scan.
-  const object = value as KubeObject;
-  if (!items.every(isPlainObject) || Object.keys(object).some((key) => key !== 'items' && Array.isArray(object[key]))) return undefined;
+  if (!items.every(isPlainObject)) return undefined;
   let keyIndent = 0;
   while (text.charCodeAt(firstBreak + 1 + keyIndent) === 32) keyIndent++;
   if (firstBreak !== start + 1 || keyIndent === 0) return undefined;
   const itemIndent = 2 * keyIndent;
-  // The line before the first item, and before each next one (the previous item's end, or an empty item).
+  const keys = Object.keys(object);
+  let keyLines = 0;
+  // The line before the first item (a top-level key line, checked as such), and before each next one.
   const itemsKeyLine = `\n${' '.repeat(keyIndent)}"items": [`;
-  const itemEndLines = [`\n${' '.repeat(itemIndent)}},`, `\n${' '.repeat(itemIndent)}{},`];
+  const itemEnd = `\n${' '.repeat(itemIndent)}},`;
+  const emptyItemEnd = `\n${' '.repeat(itemIndent)}{},`;
   const itemLines: number[] = [];
   let current = line;
   for (let lineBreak = firstBreak; lineBreak >= 0; lineBreak = text.indexOf('\n', lineBreak + 1)) {
     current++;
-    if (text.charCodeAt(lineBreak + 1 + itemIndent) !== 123 /* { */ || !spacesAt(text, lineBreak + 1, itemIndent)) continue;
+    const lineStart = lineBreak + 1;
+    if (text.charCodeAt(lineStart + keyIndent) === 34 /* " */ && spacesAt(text, lineStart, keyIndent)) {
+      // A top-level key: the next one of the parsed value's, in order (a nested key printed out of place is not).
+      const keyEnd = closingQuote(text, lineStart + keyIndent + 1);
+      if (text.slice(lineStart + keyIndent + 1, keyEnd) !== keys[keyLines]) return undefined;
+      keyLines++;
+      continue;
+    }
+    if (text.charCodeAt(lineStart + itemIndent) !== 123 /* { */ || !spacesAt(text, lineStart, itemIndent)) continue;
+    if (itemLines.length === items.length) return undefined;
     const follows = itemLines.length === 0
       ? endsAt(text, lineBreak, itemsKeyLine)
-      : itemEndLines.some((itemEnd) => endsAt(text, lineBreak, itemEnd));
-    if (!follows) return undefined;
+      : endsAt(text, lineBreak, itemEnd) || endsAt(text, lineBreak, emptyItemEnd);
+    if (!follows || !isItemLine(text, lineStart + itemIndent, items[itemLines.length])) return undefined;
     itemLines.push(current);
   }
-  return itemLines.length === items.length ? { line, itemLines } : undefined;
+  return keyLines === keys.length && itemLines.length === items.length ? { line, itemLines } : undefined;
+}
+
+/** True when the item's line is `{` alone for a mapping with keys, or `{}` (then `,` or the line's end) for an empty one. */
+function isItemLine(text: string, brace: number, item: KubeObject): boolean {
+  const next = text.charCodeAt(brace + 1);
+  if (next === 10 /* \n */) return Object.keys(item).length > 0;
+  if (next !== 125 /* } */) return false;
+  const after = text.charCodeAt(brace + 2);
+  return (after === 10 || after === 44 /* , */) && Object.keys(item).length === 0;
 }
 
 /** True when the text before `end` ends with `ending`. */

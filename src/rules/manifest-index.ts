@@ -150,7 +150,7 @@ export class ManifestIndex {
   }
 
   /**
-   * The objects that share their kind, namespace ("default" for none) and name with another, in groups in input order;
+   * The objects that share their kind, namespace ("default" for none) and name with another, in groups (each in input order);
    * an object whose kind, namespace and name no other object shares is in none. Empty for most inputs, so a rule about names that collide
    * looks at these few instead of at every object.
    */

@@ -71,6 +71,25 @@ describe('JSON Lists in any layout read as the YAML reader reads them', () => {
     expectSameAsYaml(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 4));
   });
 
+  test('hand-made layouts that look like a printed List in places: every item still at its own line', () => {
+    // A nested mapping opened on an item's first line, closed at the items' indentation, then an empty one after it.
+    expectSameAsYaml([
+      '{', '  "apiVersion": "v1",', '  "kind": "List",', '  "items": [',
+      '    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "l": [{', '    },', '    {}]},',
+      '      {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}', '  ]', '}',
+    ].join('\n'));
+    // A nested "items" printed at the top-level keys' indentation, the real items on one line.
+    expectSameAsYaml([
+      '{', '  "apiVersion": "v1",', '  "kind": "List",', '  "metadata": {', '  "items": [', '    {}', '  ]', '  },',
+      '  "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}]', '}',
+    ].join('\n'));
+    // The same with an item-like mapping in the nested "items".
+    expectSameAsYaml([
+      '{', '  "apiVersion": "v1",', '  "kind": "List",', '  "metadata": {', '  "items": [', '    {', '      "x": 1', '    }', '  ]', '  },',
+      '  "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}]', '}',
+    ].join('\n'));
+  });
+
   test('a second top-level list of objects does not pass for items', () => {
     const items = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }];
     expectSameAsYaml(JSON.stringify({ apiVersion: 'v1', kind: 'List', extra: [{ a: 1 }, { b: 2 }], items }, null, 2));

@@ -47,6 +47,14 @@ describe(RULE, () => {
     expect(findings(RULE, pod('p', { spec: { initContainers: [{ name: 's', image: 'x:1', lifecycle: { preStop } }] } }))).toEqual([]);
   });
 
+  test('near miss: an ephemeral container (no hooks run for it), and one container listed twice through a YAML alias is one finding', () => {
+    const preStop = { exec: { command: ['sleep', '40'] } };
+    const debug = { name: 'debug', image: 'x:1', restartPolicy: 'Always', lifecycle: { preStop } };
+    expect(findings(RULE, pod('p', { spec: { containers: [{ name: 'c', image: 'x:1' }], ephemeralContainers: [debug] } }))).toEqual([]);
+    const shared = { name: 'c', image: 'x:1', lifecycle: { preStop } };
+    expect(findings(RULE, pod('p', { spec: { containers: [shared], initContainers: [shared], ephemeralContainers: [shared] } }))).toHaveLength(1);
+  });
+
   test.each([
     ['pg_ctl -t 60 with grace 75', sh('pg_ctl stop -D "$PGDATA" -m fast -t 60'), 75],
     ['timeout 30 bounds pg_ctl -t 60 in one step, grace 45', sh('timeout 30 pg_ctl stop -t 60'), 45],
