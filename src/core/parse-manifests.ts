@@ -176,8 +176,10 @@ function isStackOverflow(e: unknown): boolean {
  * Undefined when the text is not that (then it is read as YAML, which also reports where a broken JSON breaks).
  */
 function parseJsonManifests(text: string, file: string): Manifest[] | undefined {
-  const start = text.search(/\S/);
-  if (start < 0 || text[start] !== '{') return undefined;
+  // Found without a regular expression: V8 keeps the last one's subject (here the whole input) alive until the next.
+  let start = 0;
+  while (isJsonSpace(text.charCodeAt(start))) start++;
+  if (text.charCodeAt(start) !== 123 /* { */) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
