@@ -20,24 +20,21 @@ export const prestopExceedsGrace: Rule = {
       const declared = asNumber(spec.terminationGracePeriodSeconds);
       const grace = declared ?? DEFAULT_GRACE_SECONDS;
       const graceText = declared === undefined ? `${DEFAULT_GRACE_SECONDS} (the default)` : String(declared);
-      const check = (raw: unknown) => {
-        if (!isObject(raw)) return;
-        const container = raw;
+      // Containers, and sidecars (init containers with restartPolicy Always), which also get preStop hooks.
+      const containers = [...asArray(spec.containers), ...asArray(spec.initContainers).filter((c) => asObject(c).restartPolicy === 'Always')];
+      for (const container of containers.filter(isObject)) {
         const command = asArray(asObject(asObject(asObject(container.lifecycle).preStop).exec).command);
-        if (command.length === 0 || !command.every((part) => typeof part === 'string')) return;
+        if (command.length === 0 || !command.every((part) => typeof part === 'string')) continue;
         const steps = preStopWaits(command.join(' '), container);
         const total = steps.reduce((sum, step) => sum + step.seconds, 0);
-        if (steps.length === 0 || grace > total) return;
+        if (steps.length === 0 || grace > total) continue;
         findings.push(finding(prestopExceedsGrace,
           `${describeRef(template.workload.ref)} container "${asString(container.name) ?? '<no name>'}": its preStop hook can take ${total} s `
           + `(${steps.map((step) => step.text).join(', ')}), but terminationGracePeriodSeconds is ${graceText}; the grace period counts from `
           + 'before the hook, so the kubelet kills the container (SIGKILL) before the hook and the shutdown after it can finish'
           + (steps.some((step) => step.text.startsWith('pg_ctl')) ? ' (PostgreSQL then needs crash recovery at the next start)' : ''),
           [template.workload.ref]));
-      };
-      // The containers, and the sidecars (init containers with restartPolicy Always): other init containers have ended by then.
-      for (const container of asArray(spec.containers)) check(container);
-      for (const container of asArray(spec.initContainers)) if (asObject(container).restartPolicy === 'Always') check(container);
+      }
     }
     return findings;
   },
